@@ -1,0 +1,43 @@
+import type { KeypointLayoutId, ModelFamily, ModelInfo, ModelManifest } from './types';
+
+const FAMILIES: readonly ModelFamily[] = ['movenet', 'blazepose', 'posenet'];
+const LAYOUTS: readonly KeypointLayoutId[] = ['coco17', 'blazepose33'];
+
+/** Checks models/manifest.json's shape; throws naming the first bad entry. */
+export function parseModelManifest(json: unknown): ModelManifest {
+  const root = json as Partial<ModelManifest> | null;
+  if (!root || !Array.isArray(root.models) || !Array.isArray(root.packages)) {
+    throw new Error('model manifest: expected {packages: [...], models: [...]}');
+  }
+  const seen = new Set<string>();
+  for (const [index, model] of root.models.entries()) {
+    const where = `model manifest: models[${index}]${model && typeof model.id === 'string' ? ` (${model.id})` : ''}`;
+    checkModel(model, where);
+    if (seen.has(model.id)) throw new Error(`${where}: duplicate id`);
+    seen.add(model.id);
+    const pkg = root.packages.find((p) => p.name === model.source.package && p.version === model.source.version);
+    if (!pkg) throw new Error(`${where}: source package ${model.source.package}@${model.source.version} is not in "packages"`);
+  }
+  return root as ModelManifest;
+}
+
+function checkModel(model: ModelInfo, where: string): void {
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (typeof model !== 'object' || model === null) fail('not an object');
+  if (!/^[a-z0-9-]+$/.test(model.id)) fail('id must be lower-case letters, digits and dashes');
+  if (!model.displayName) fail('missing displayName');
+  if (!FAMILIES.includes(model.family)) fail(`unknown family '${String(model.family)}'`);
+  if (!LAYOUTS.includes(model.keypointLayout)) fail(`unknown keypointLayout '${String(model.keypointLayout)}'`);
+  const size = model.inputSizePx as unknown;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0)) fail('inputSizePx must be [width, height]');
+  if (!model.source?.package || !/^\d+\.\d+\.\d+$/.test(model.source.version ?? '')) fail('source must name a package and an exact version');
+  if (!Array.isArray(model.files) || model.files.length === 0) fail('no files');
+  for (const file of model.files) {
+    if (!/^[\w.-]+$/.test(file.name)) fail(`bad file name '${file.name}'`);
+    if (!Number.isInteger(file.bytes) || file.bytes <= 0) fail(`${file.name}: bad byte size`);
+    if (!/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${file.name}: sha256 must be 64 hex digits`);
+  }
+  if (!model.upstream?.model || !model.upstream.licence || !model.upstream.url) fail('upstream needs model, url and licence');
+}

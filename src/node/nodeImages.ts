@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import exifr from 'exifr';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { orientedSize, type ExifOrientation } from '../core/orientation';
+
+/** Decoded upright RGB pixels of one image file. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGB, row-major, 3 bytes per pixel, already rotated per EXIF orientation. */
+  rgb: Uint8Array;
+}
+
+/** Decodes a JPEG or PNG file in Node and applies its EXIF orientation, as browsers do. */
+export async function decodeImageFile(path: string): Promise<DecodedImage> {
+  const bytes = await readFile(path);
+  let width: number;
+  let height: number;
+  let rgba: Uint8Array;
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+    ({ width, height } = decoded);
+    rgba = decoded.data;
+  } else if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+    const decoded = PNG.sync.read(bytes);
+    ({ width, height } = decoded);
+    rgba = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
+  } else {
+    throw new Error(`${path}: only JPEG and PNG are decoded in Node`);
+  }
+  const orientation = ((await exifr.orientation(bytes).catch(() => 1)) ?? 1) as ExifOrientation;
+  return orientRgba(rgba, width, height, orientation);
+}
+
+/** Rotates/flips RGBA pixels into upright RGB per the EXIF orientation tag (1–8). */
+export function orientRgba(rgba: Uint8Array, width: number, height: number, orientation: ExifOrientation): DecodedImage {
+  const out = orientedSize({ width, height }, orientation);
+  const rgb = new Uint8Array(out.width * out.height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let ox: number;
+      let oy: number;
+      switch (orientation) {
+        case 2: ox = width - 1 - x; oy = y; break;
+        case 3: ox = width - 1 - x; oy = height - 1 - y; break;
+        case 4: ox = x; oy = height - 1 - y; break;
+        case 5: ox = y; oy = x; break;
+        case 6: ox = height - 1 - y; oy = x; break;
+        case 7: ox = height - 1 - y; oy = width - 1 - x; break;
+        case 8: ox = y; oy = width - 1 - x; break;
+        default: ox = x; oy = y;
+      }
+      const src = (y * width + x) * 4;
+      const dst = (oy * out.width + ox) * 3;
+      rgb[dst] = rgba[src] ?? 0;
+      rgb[dst + 1] = rgba[src + 1] ?? 0;
+      rgb[dst + 2] = rgba[src + 2] ?? 0;
+    }
+  }
+  return { width: out.width, height: out.height, rgb };
+}
+
+export function imageTensor(image: DecodedImage): tf.Tensor3D {
+  return tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');
+}

@@ -1,0 +1,60 @@
+import { copyFileSync, createReadStream, mkdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+// @ts-expect-error plain ESM helper shared with scripts/serve.mjs
+import { contentTypes, crossOriginIsolationHeaders, staticAssetDirs } from './scripts/static-assets.mjs';
+
+type AssetDir = { urlPrefix: string; dir: string; files: string[] };
+
+/** Serves model weights and WASM binaries from the app's own origin in dev, and copies them into the build. */
+function ownOriginAssets(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'keypoint-bench-own-origin-assets',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = (req.url ?? '').split('?')[0] ?? '';
+        for (const { urlPrefix, dir, files } of staticAssetDirs() as AssetDir[]) {
+          const name = url.startsWith(urlPrefix) ? url.slice(urlPrefix.length) : null;
+          if (name && files.includes(name)) {
+            const path = join(dir, name);
+            res.setHeader('Content-Type', (contentTypes as Record<string, string>)[extname(name)] ?? 'application/octet-stream');
+            res.setHeader('Content-Length', String(statSync(path).size));
+            createReadStream(path).pipe(res);
+            return;
+          }
+        }
+        next();
+      });
+    },
+    closeBundle() {
+      for (const { urlPrefix, dir, files } of staticAssetDirs() as AssetDir[]) {
+        const target = join(outDir, urlPrefix);
+        mkdirSync(target, { recursive: true });
+        for (const name of files) copyFileSync(join(dir, name), join(target, name));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), ownOriginAssets()],
+  resolve: {
+    alias: {
+      // pose-detection imports @mediapipe/pose for its 'mediapipe' runtime, which this app never
+      // uses (it would load code from a CDN); the package is a script-tag global, not an ES module.
+      '@mediapipe/pose': join(import.meta.dirname, 'src/inference/mediapipePoseShim.ts'),
+    },
+  },
+  server: { headers: crossOriginIsolationHeaders },
+  preview: { headers: crossOriginIsolationHeaders },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+  },
+});
