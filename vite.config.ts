@@ -52,7 +52,13 @@ export default defineConfig({
   },
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthreads from `factory.toString()`: minifying renames and
+    // folds identifiers the stringified code looks up in the pthread's own global scope
+    // ("e is not defined"), so the worker bundle keeps its names. Only the worker is affected.
+    rolldownOptions: { output: { minify: false } },
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -3,6 +3,8 @@
  * both in COCO-17 order in image pixels.
  */
 
+import { numpyPairwiseSum } from './numpyCompat';
+
 /** COCO's per-keypoint sigmas (pycocotools default keypoint params). */
 export const COCO_KEYPOINT_SIGMAS: readonly number[] = [
   0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62, 1.07, 1.07, 0.87, 0.87, 0.89, 0.89,
@@ -24,8 +26,8 @@ export function keypointOks(
   gtAreaPx2: number,
   sigmas: readonly number[] = COCO_KEYPOINT_SIGMAS,
 ): number | null {
-  let sum = 0;
-  let labelled = 0;
+  // Terms are summed in numpy's pairwise order so the value is bit-identical to pycocotools' computeOks.
+  const terms: number[] = [];
   for (let i = 0; i < sigmas.length; i++) {
     const visibility = gtKeypoints[i * 3 + 2] ?? 0;
     if (visibility <= 0) continue;
@@ -35,8 +37,7 @@ export function keypointOks(
     const dy = point[1] - (gtKeypoints[i * 3 + 1] ?? 0);
     const k = 2 * (sigmas[i] ?? 0);
     const e = (dx * dx + dy * dy) / (k * k) / (gtAreaPx2 + FLOAT64_EPS) / 2;
-    sum += Math.exp(-e);
-    labelled++;
+    terms.push(Math.exp(-e));
   }
-  return labelled === 0 ? null : sum / labelled;
+  return terms.length === 0 ? null : numpyPairwiseSum(terms) / terms.length;
 }

@@ -1,0 +1,71 @@
+import { useEffect, useState } from 'react';
+import { BackendPicker } from '../features/controls/BackendPicker';
+import { BatchProgress } from '../features/controls/BatchProgress';
+import { ModelPicker } from '../features/controls/ModelPicker';
+import { Notices } from '../features/controls/Notices';
+import { ThresholdSlider } from '../features/controls/ThresholdSlider';
+import { ExportButtons } from '../features/export/ExportButtons';
+import { CompareView } from '../features/gallery/CompareView';
+import { GalleryGrid } from '../features/gallery/GalleryGrid';
+import { InputsPanel } from '../features/inputs/InputsPanel';
+import { WebcamPanel } from '../features/webcam/WebcamPanel';
+import { MODEL_MANIFEST } from '../inference/modelCatalogue';
+import { useAppStore } from '../store/appStore';
+import { ControllerContext } from '../store/controllerContext';
+import { InferenceController } from '../store/inferenceController';
+
+function ModelCredits() {
+  return (
+    <details className="credits">
+      <summary>Models and licences</summary>
+      <ul>
+        {MODEL_MANIFEST.models.map((m) => (
+          <li key={m.id}>
+            {m.displayName}: {m.upstream.model}, {m.upstream.licence}; weights from {m.source.package}@{m.source.version}, served by this app.
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function App() {
+  const [controller] = useState(() => new InferenceController());
+  const focusedImageId = useAppStore((s) => s.focusedImageId);
+
+  useEffect(() => {
+    controller.start();
+    return () => controller.stop();
+  }, [controller]);
+
+  return (
+    <ControllerContext.Provider value={controller}>
+      <div className="app">
+        <header className="app-header">
+          <h1>Keypoint Bench</h1>
+          <p>Is an off-the-shelf pose model good enough for your images? Everything runs in this browser.</p>
+        </header>
+        <aside className="sidebar">
+          <InputsPanel />
+          <Notices area="inputs" />
+          <section className="panel" aria-label="Display">
+            <ThresholdSlider />
+          </section>
+          <ModelPicker />
+          <Notices area="models" />
+          <BackendPicker />
+          <Notices area="backend" />
+          <ExportButtons />
+          <Notices area="export" />
+          <WebcamPanel />
+          <Notices area="webcam" />
+          <ModelCredits />
+        </aside>
+        <main className="main">
+          <BatchProgress />
+          {focusedImageId ? <CompareView key={focusedImageId} imageId={focusedImageId} /> : <GalleryGrid />}
+        </main>
+      </div>
+    </ControllerContext.Provider>
+  );
+}

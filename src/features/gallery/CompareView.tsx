@@ -1,0 +1,126 @@
+import { useEffect, useMemo, useState } from 'react';
+import { decodeForInference } from '../../media/imageFiles';
+import { useAppStore } from '../../store/appStore';
+import { useSelectedModels } from '../../store/selectors';
+import { PoseCanvas, type Zoom } from './PoseCanvas';
+import { cellCaption, cellFor, layerFor } from './layers';
+
+/** Longest side of the bitmap decoded for the large view. */
+const LARGE_VIEW_MAX_SIDE_PX = 2048;
+/** Click-to-zoom magnification relative to the fitted view. */
+const ZOOM_FACTOR = 3;
+
+/** One image, every selected model side by side, large; click to zoom (all panels together), ←/→ to step, Esc to close. */
+export function CompareView({ imageId }: { imageId: string }) {
+  const images = useAppStore((s) => s.images);
+  const image = images.find((im) => im.id === imageId);
+  const models = useSelectedModels();
+  const results = useAppStore((s) => s.results);
+  const threshold = useAppStore((s) => s.confidenceThreshold);
+  const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
+  const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
+  const [zoom, setZoom] = useState<Zoom | null>(null);
+  const [overlayAll, setOverlayAll] = useState(false);
+
+  useEffect(() => {
+    if (!image || image.status !== 'ready') return;
+    let cancelled = false;
+    let decoded: ImageBitmap | null = null;
+    void decodeForInference(image.file, image, LARGE_VIEW_MAX_SIDE_PX).then(({ bitmap: b }) => {
+      if (cancelled) b.close();
+      else {
+        decoded = b;
+        setBitmap(b);
+      }
+    });
+    return () => {
+      cancelled = true;
+      decoded?.close();
+      setBitmap(null);
+    };
+  }, [image]);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    window.addEventListener('keydown', (event) => {
+      if ((event.target as HTMLElement | null)?.closest('input, select, textarea')) return;
+      const index = images.findIndex((im) => im.id === imageId);
+      if (event.key === 'Escape') setFocusedImageId(null);
+      else if (event.key === 'ArrowRight' && index < images.length - 1) setFocusedImageId(images[index + 1]?.id ?? null);
+      else if (event.key === 'ArrowLeft' && index > 0) setFocusedImageId(images[index - 1]?.id ?? null);
+      else return;
+      event.preventDefault();
+    }, { signal: abort.signal });
+    return () => abort.abort();
+  }, [images, imageId, setFocusedImageId]);
+
+  const imageSizePx = useMemo(() => ({ width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 }), [image?.widthPx, image?.heightPx]);
+  const source = bitmap ?? image?.thumbnail ?? null;
+  const sourceSizePx = useMemo(() => ({ width: source?.width ?? 1, height: source?.height ?? 1 }), [source]);
+  if (!image) return null;
+  const index = images.findIndex((im) => im.id === imageId);
+  const layers = models.map((m) => layerFor(m, cellFor(results, image.id, m.id)));
+  const toggleZoom = (point: { x: number; y: number }) => setZoom((z) => (z ? null : { factor: ZOOM_FACTOR, centerImagePx: point }));
+
+  return (
+    <section className="compare" aria-label={`Side-by-side view of ${image.name}`}>
+      <header className="compare-bar">
+        <button type="button" onClick={() => setFocusedImageId(null)}>
+          ← Grid (Esc)
+        </button>
+        <button type="button" disabled={index <= 0} onClick={() => setFocusedImageId(images[index - 1]?.id ?? null)}>
+          Previous
+        </button>
+        <button type="button" disabled={index >= images.length - 1} onClick={() => setFocusedImageId(images[index + 1]?.id ?? null)}>
+          Next
+        </button>
+        <h2 className="compare-title">
+          {image.name} <span className="dims">{image.widthPx}×{image.heightPx} · {index + 1} of {images.length}</span>
+        </h2>
+        <label className="inline">
+          <input type="checkbox" checked={overlayAll} onChange={(e) => setOverlayAll(e.target.checked)} /> All models on one image
+        </label>
+        <span className="hint">{zoom ? 'Click to zoom out' : 'Click an image to zoom'}</span>
+      </header>
+      {overlayAll ? (
+        <PoseCanvas
+          image={source}
+          sourceSizePx={sourceSizePx}
+          imageSizePx={imageSizePx}
+          layers={layers.filter((l) => l !== null)}
+          threshold={threshold}
+          zoom={zoom}
+          onImageClick={toggleZoom}
+          maxHeightPx={760}
+          label={`${image.name} — all selected models`}
+        />
+      ) : (
+        <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.min(3, Math.max(1, models.length))}, 1fr)` }}>
+          {models.map((model, i) => {
+            const cell = cellFor(results, image.id, model.id);
+            const layer = layers[i];
+            return (
+              <figure key={model.id} className="cell large" data-model-id={model.id} data-status={cell?.status ?? 'waiting'}>
+                <PoseCanvas
+                  image={source}
+                  sourceSizePx={sourceSizePx}
+                  imageSizePx={imageSizePx}
+                  layers={layer ? [layer] : []}
+                  threshold={threshold}
+                  zoom={zoom}
+                  onImageClick={toggleZoom}
+                  maxHeightPx={560}
+                  label={`${image.name} — ${model.displayName}`}
+                />
+                <figcaption className={cell?.status === 'error' ? 'error' : ''}>
+                  <span className="swatch" style={{ background: layer?.colour ?? '#888' }} aria-hidden="true" />
+                  {model.displayName}: {cellCaption(cell)}
+                </figcaption>
+              </figure>
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
+}

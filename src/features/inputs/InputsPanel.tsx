@@ -1,0 +1,128 @@
+import { useEffect, useRef, useState } from 'react';
+import { filesFromDataTransfer, partitionImageFiles } from '../../media/imageFiles';
+import { useAppStore } from '../../store/appStore';
+import { useController } from '../../store/controllerContext';
+import { fetchSampleFile, loadSampleCatalogue, type SampleCatalogue } from './samples';
+
+/** Input panel: "Add images" picker, folder/file drop anywhere on the page, paste, and the samples. */
+export function InputsPanel() {
+  const controller = useController();
+  const pushNotice = useAppStore((s) => s.pushNotice);
+  const clearImages = useAppStore((s) => s.clearImages);
+  const imageCount = useAppStore((s) => s.images.length);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const [samples, setSamples] = useState<SampleCatalogue | null>(null);
+  const [loadingSamples, setLoadingSamples] = useState(false);
+
+  const addFiles = (files: File[]) => {
+    const { files: images, skipped } = partitionImageFiles(files);
+    for (const entry of skipped) pushNotice('inputs', `${entry.name}: ${entry.reason}`);
+    if (images.length > 0) void controller.addFiles(images.map((file) => ({ file, name: file.name })));
+  };
+  const addFilesRef = useRef(addFiles);
+  useEffect(() => {
+    addFilesRef.current = addFiles;
+  });
+
+  useEffect(() => {
+    const abort = new AbortController();
+    const { signal } = abort;
+    let depth = 0;
+    window.addEventListener('dragenter', (event) => {
+      if (!event.dataTransfer?.types.includes('Files')) return;
+      depth++;
+      setDragging(true);
+    }, { signal });
+    window.addEventListener('dragleave', () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    }, { signal });
+    window.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    }, { signal });
+    window.addEventListener('drop', (event) => {
+      if (!event.dataTransfer) return;
+      event.preventDefault();
+      depth = 0;
+      setDragging(false);
+      void filesFromDataTransfer(event.dataTransfer).then((files) => addFilesRef.current(files));
+    }, { signal });
+    window.addEventListener('paste', (event) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
+      const files = [...(event.clipboardData?.files ?? [])].map((file, index) =>
+        // Clipboard images are all called "image.png"; give each a distinct, dated name.
+        file.name && file.name !== 'image.png' ? file : new File([file], `pasted-${new Date().toISOString().replace(/[:.]/g, '-')}-${index + 1}.png`, { type: file.type }),
+      );
+      if (files.length > 0) addFilesRef.current(files);
+    }, { signal });
+    return () => abort.abort();
+  }, []);
+
+  const trySamples = async () => {
+    setLoadingSamples(true);
+    try {
+      const catalogue = await loadSampleCatalogue();
+      setSamples(catalogue);
+      const files = await Promise.all(catalogue.images.map(async (sample) => ({ file: await fetchSampleFile(sample), name: sample.file })));
+      await controller.addFiles(files, 'sample');
+    } catch (error) {
+      pushNotice('inputs', `Samples could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setLoadingSamples(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="inputs-heading">
+      <h2 id="inputs-heading">Images</h2>
+      <input
+        ref={fileInput}
+        id="add-images-input"
+        type="file"
+        multiple
+        accept="image/jpeg,image/png,image/webp,image/gif,image/bmp,.jpg,.jpeg,.png,.webp,.gif,.bmp"
+        aria-label="Add images"
+        className="visually-hidden"
+        onChange={(event) => {
+          addFiles([...(event.target.files ?? [])]);
+          event.target.value = '';
+        }}
+      />
+      <div className="row-buttons">
+        <button type="button" className="primary" onClick={() => fileInput.current?.click()}>
+          Add images…
+        </button>
+        <button type="button" onClick={() => void trySamples()} disabled={loadingSamples}>
+          {loadingSamples ? 'Loading samples…' : 'Try sample images'}
+        </button>
+        {imageCount > 0 && (
+          <button type="button" onClick={clearImages}>
+            Clear
+          </button>
+        )}
+      </div>
+      <p className="hint">Drop images or whole folders anywhere, or paste (Ctrl+V). JPEG, PNG, WebP, GIF, BMP. Nothing leaves this browser.</p>
+      {samples && (
+        <p className="attribution" data-testid="sample-attribution">
+          {samples.attribution}{' '}
+          {samples.images.map((s, i) => (
+            <span key={s.file}>
+              {i > 0 ? '; ' : ''}
+              <a href={s.sourceUrl} target="_blank" rel="noreferrer noopener">
+                {s.file}
+              </a>{' '}
+              (<a href={s.licenceUrl} target="_blank" rel="noreferrer noopener">{s.licence}</a>)
+            </span>
+          ))}
+        </p>
+      )}
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop images or folders to add them
+        </div>
+      )}
+    </section>
+  );
+}

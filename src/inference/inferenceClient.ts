@@ -1,0 +1,64 @@
+import type { BackendChoice, ModelId } from '../core/types';
+import type { EstimateMode } from './modelAdapter';
+import type { FromWorker, ToWorker } from './worker/protocol';
+
+export type InferenceListener = (message: FromWorker) => void;
+
+export interface EstimateRequest {
+  imageKey: string;
+  bitmap: ImageBitmap;
+  scaleToImagePx: number;
+  modelIds: ModelId[];
+  mode: EstimateMode;
+  timestampMs?: number;
+}
+
+/**
+ * The UI thread's handle on the inference worker: typed messages out, typed events in,
+ * and fresh request ids. ImageBitmaps are transferred, never copied.
+ */
+export class InferenceClient {
+  private readonly worker: Worker;
+  private readonly listeners = new Set<InferenceListener>();
+  private nextRequestId = 1;
+
+  constructor(worker?: Worker) {
+    this.worker = worker ?? new Worker(new URL('./worker/inferenceWorker.ts', import.meta.url), { type: 'module', name: 'inference' });
+    this.worker.addEventListener('message', (event: MessageEvent<FromWorker>) => {
+      for (const listener of this.listeners) listener(event.data);
+    });
+    this.worker.addEventListener('error', (event) => {
+      const message = `inference worker failed: ${event.message || 'unknown error'}`;
+      for (const listener of this.listeners) listener({ type: 'backendError', requestId: 0, choice: 'auto', message });
+    });
+  }
+
+  subscribe(listener: InferenceListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setBackend(choice: BackendChoice): number {
+    return this.post({ type: 'setBackend', requestId: this.nextRequestId++, choice });
+  }
+
+  useModels(modelIds: ModelId[]): number {
+    return this.post({ type: 'useModels', requestId: this.nextRequestId++, modelIds });
+  }
+
+  estimate(request: EstimateRequest): number {
+    const requestId = this.nextRequestId++;
+    this.worker.postMessage({ type: 'estimate', requestId, ...request } satisfies ToWorker, [request.bitmap]);
+    return requestId;
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    this.listeners.clear();
+  }
+
+  private post(message: ToWorker): number {
+    this.worker.postMessage(message);
+    return message.requestId;
+  }
+}

@@ -1,0 +1,168 @@
+/// <reference lib="webworker" />
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-converter';
+import type { BackendName, ModelId, Pose } from '../../core/types';
+import { scalePoses } from '../../core/geometry';
+import { chooseBackend } from '../backends';
+import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
+import { adapterFactory, modelInfo } from '../modelRegistry';
+import type { FromWorker, ToWorker } from './protocol';
+
+/** Same-origin path the app serves model files from (see vite.config.ts). */
+const MODELS_URL = '/models/';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const send = (message: FromWorker) => scope.postMessage(message);
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+let activeBackend: BackendName | null = null;
+/** Resident models on the active backend. */
+const adapters = new Map<ModelId, Promise<ModelAdapter>>();
+/** Messages run strictly one after another: tfjs has one active backend and models share it. */
+let queue: Promise<void> = Promise.resolve();
+
+const fetchModelFiles: ModelFileReader = {
+  async readFile(name, onBytes) {
+    const response = await fetch(MODELS_URL + encodeURIComponent(name));
+    if (!response.ok) throw new Error(`${MODELS_URL}${name}: HTTP ${response.status}`);
+    if (!response.body) return response.arrayBuffer();
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let loadedBytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loadedBytes += value.byteLength;
+      onBytes(loadedBytes);
+    }
+    const bytes = new Uint8Array(loadedBytes);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes.buffer;
+  },
+};
+
+function disposeAll(): void {
+  for (const [modelId, pending] of adapters) {
+    const backend = activeBackend;
+    pending.then((adapter) => adapter.dispose()).catch(() => undefined);
+    if (backend) send({ type: 'modelDisposed', modelId, backend });
+  }
+  adapters.clear();
+}
+
+async function loadModel(requestId: number, modelId: ModelId, backend: BackendName): Promise<void> {
+  const info = modelInfo(modelId);
+  const startMs = performance.now();
+  const pending = adapterFactory(modelId)(info, {
+    files: fetchModelFiles,
+    onProgress: ({ loadedBytes, totalBytes }) => send({ type: 'modelProgress', modelId, backend, loadedBytes, totalBytes }),
+  });
+  adapters.set(modelId, pending);
+  try {
+    const adapter = await pending;
+    const loadMs = performance.now() - startMs;
+    // Warm-up: the first run compiles kernels/shaders; users should not see that as model latency.
+    const warmupStartMs = performance.now();
+    const warmupImage = tf.zeros([info.inputSizePx[1], info.inputSizePx[0], 3], 'int32') as tf.Tensor3D;
+    try {
+      await adapter.estimate(warmupImage, { mode: 'still' });
+    } finally {
+      warmupImage.dispose();
+    }
+    send({ type: 'modelReady', requestId, modelId, backend, loadMs, warmupMs: performance.now() - warmupStartMs });
+  } catch (error) {
+    adapters.delete(modelId);
+    send({ type: 'modelError', requestId, modelId, backend, message: errorText(error) });
+  }
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'setBackend': {
+      disposeAll();
+      try {
+        const decision = await chooseBackend(message.choice);
+        activeBackend = decision.chosen;
+        send({ type: 'backendReady', requestId: message.requestId, backend: decision.chosen, decision });
+      } catch (error) {
+        activeBackend = tf.getBackend() as BackendName | null;
+        send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
+      }
+      return;
+    }
+    case 'useModels': {
+      const backend = activeBackend;
+      if (!backend) throw new Error('no backend is active yet');
+      for (const [modelId, pending] of adapters) {
+        if (message.modelIds.includes(modelId)) continue;
+        adapters.delete(modelId);
+        pending.then((adapter) => adapter.dispose()).catch(() => undefined);
+        send({ type: 'modelDisposed', modelId, backend });
+      }
+      for (const modelId of message.modelIds) {
+        if (!adapters.has(modelId)) await loadModel(message.requestId, modelId, backend);
+      }
+      return;
+    }
+    case 'estimate': {
+      const { requestId, imageKey, bitmap } = message;
+      const backend = activeBackend;
+      let image: tf.Tensor3D | null = null;
+      try {
+        const decodeStartMs = performance.now();
+        image = tf.browser.fromPixels(bitmap, 3);
+        const decodeMs = performance.now() - decodeStartMs;
+        bitmap.close();
+        for (const modelId of message.modelIds) {
+          const pending = adapters.get(modelId);
+          if (!pending || !backend) {
+            send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: `${modelId} is not loaded` });
+            continue;
+          }
+          try {
+            const adapter = await pending;
+            const startMs = performance.now();
+            const poses: Pose[] = await adapter.estimate(image, {
+              mode: message.mode,
+              ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
+            });
+            const latencyMs = performance.now() - startMs;
+            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, message.scaleToImagePx), latencyMs });
+          } catch (error) {
+            send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: errorText(error) });
+          }
+        }
+        image.dispose();
+        image = null;
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs, numTensors: tf.memory().numTensors });
+      } catch (error) {
+        image?.dispose();
+        bitmap.close();
+        send({ type: 'estimateError', requestId, imageKey, modelId: null, backend, message: errorText(error) });
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, numTensors: tf.memory().numTensors });
+      }
+      return;
+    }
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  queue = queue.then(() => handle(message)).catch((error: unknown) => {
+    if (message.type === 'estimate') {
+      send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
+      send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, numTensors: tf.memory().numTensors });
+    } else if (message.type === 'setBackend') {
+      send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
+    } else {
+      for (const modelId of message.modelIds) {
+        send({ type: 'modelError', requestId: message.requestId, modelId, backend: activeBackend ?? 'cpu', message: errorText(error) });
+      }
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import type { BackendDecision } from '../../core/backendDecision';
+import type { BackendChoice, BackendName, ModelId, Pose } from '../../core/types';
+import type { EstimateMode } from '../modelAdapter';
+
+/**
+ * Messages between the UI thread and the inference worker. Every reply carries the request id
+ * and the backend it ran on, so the UI can drop results that no longer match what is selected.
+ */
+export type ToWorker =
+  | { type: 'setBackend'; requestId: number; choice: BackendChoice }
+  /** Makes exactly these models resident: loads the missing ones, disposes the rest. */
+  | { type: 'useModels'; requestId: number; modelIds: ModelId[] }
+  | {
+      type: 'estimate';
+      requestId: number;
+      imageKey: string;
+      bitmap: ImageBitmap;
+      /** Original-image pixels per bitmap pixel (bitmaps may be downscaled before transfer). */
+      scaleToImagePx: number;
+      modelIds: ModelId[];
+      mode: EstimateMode;
+      timestampMs?: number;
+    };
+
+export type FromWorker =
+  | { type: 'backendReady'; requestId: number; backend: BackendName; decision: BackendDecision }
+  | { type: 'backendError'; requestId: number; choice: BackendChoice; message: string }
+  | { type: 'modelProgress'; modelId: ModelId; backend: BackendName; loadedBytes: number; totalBytes: number }
+  | { type: 'modelReady'; requestId: number; modelId: ModelId; backend: BackendName; loadMs: number; warmupMs: number }
+  | { type: 'modelError'; requestId: number; modelId: ModelId; backend: BackendName; message: string }
+  | { type: 'modelDisposed'; modelId: ModelId; backend: BackendName }
+  | {
+      type: 'poses';
+      requestId: number;
+      imageKey: string;
+      modelId: ModelId;
+      backend: BackendName;
+      poses: Pose[];
+      /** Model time for this image: preprocessing, inference and postprocessing. */
+      latencyMs: number;
+    }
+  | { type: 'estimateError'; requestId: number; imageKey: string; modelId: ModelId | null; backend: BackendName | null; message: string }
+  | {
+      type: 'estimateDone';
+      requestId: number;
+      imageKey: string;
+      /** Time to turn the transferred bitmap into a tensor, shared by every model of the request. */
+      decodeMs: number;
+      numTensors: number;
+    };
+
+export type ToWorkerType = ToWorker['type'];
+export type FromWorkerType = FromWorker['type'];

@@ -1,0 +1,163 @@
+import { fitImage } from '../core/geometry';
+import { drawImage, drawPoseLayer, pointRadiusFor, type Canvas2D, type PoseLayer } from './drawPoses';
+
+/** Layout of an exported comparison, in canvas pixels. */
+export const SCREENSHOT_LAYOUT = {
+  marginPx: 24,
+  gapPx: 12,
+  headerHeightPx: 74,
+  legendRowHeightPx: 26,
+  rowTitleHeightPx: 24,
+  cellLabelHeightPx: 22,
+  /** Single-image view: one large cell per model. */
+  singleCellWidthPx: 560,
+  /** Grid view: many smaller cells. */
+  gridCellWidthPx: 300,
+  minWidthPx: 720,
+} as const;
+
+export interface ScreenshotColumn {
+  label: string;
+  colour: string;
+  /** Shown in the legend: median over the exported images, or null when none finished. */
+  medianLatencyMs: number | null;
+}
+
+export interface ScreenshotCell {
+  layer: PoseLayer | null;
+  latencyMs: number | null;
+  /** Replaces the latency text, e.g. "error" or "running". */
+  note?: string;
+}
+
+export interface ScreenshotRow {
+  imageName: string;
+  image: CanvasImageSource;
+  /** Size of `image` itself (it may be a thumbnail). */
+  sourceSizePx: { width: number; height: number };
+  /** Original image size: the space keypoints are in. */
+  imageSizePx: { width: number; height: number };
+  cells: ScreenshotCell[];
+}
+
+export interface ScreenshotSpec {
+  title: string;
+  columns: ScreenshotColumn[];
+  rows: ScreenshotRow[];
+  backendLabel: string;
+  confidenceThreshold: number;
+  createdAt: Date;
+  cellWidthPx: number;
+}
+
+function cellHeightFor(row: Pick<ScreenshotRow, 'imageSizePx'>, cellWidthPx: number): number {
+  return Math.round((cellWidthPx * row.imageSizePx.height) / row.imageSizePx.width);
+}
+
+/** Canvas size of an export; pure so tests can check a downloaded PNG against it. */
+export function screenshotSizePx(
+  columnCount: number,
+  rows: readonly Pick<ScreenshotRow, 'imageSizePx'>[],
+  cellWidthPx: number,
+): { width: number; height: number } {
+  const L = SCREENSHOT_LAYOUT;
+  const columns = Math.max(1, columnCount);
+  const legendRows = Math.ceil(columns / 3);
+  const width = Math.max(L.minWidthPx, 2 * L.marginPx + columns * cellWidthPx + (columns - 1) * L.gapPx);
+  let height = L.marginPx + L.headerHeightPx + legendRows * L.legendRowHeightPx + L.gapPx;
+  for (const row of rows) height += L.rowTitleHeightPx + cellHeightFor(row, cellWidthPx) + L.cellLabelHeightPx + L.gapPx;
+  return { width, height: height + L.marginPx - L.gapPx };
+}
+
+function formatLatency(ms: number | null): string {
+  return ms === null ? '—' : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+/** Draws text clipped to a width with an ellipsis; text is painted, never parsed as markup. */
+function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
+  if (ctx.measureText(text).width <= maxWidthPx) return text;
+  let end = text.length;
+  while (end > 1 && ctx.measureText(text.slice(0, end) + '…').width > maxWidthPx) end--;
+  return text.slice(0, end) + '…';
+}
+
+/**
+ * Paints a comparison (rows = images, columns = models) with a legend into `ctx`, using the same
+ * pose drawing as the screen. `ctx`'s canvas must have `screenshotSizePx(...)`.
+ */
+export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
+  const L = SCREENSHOT_LAYOUT;
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx);
+  ctx.fillStyle = '#15171c';
+  ctx.fillRect(0, 0, size.width, size.height);
+  ctx.textBaseline = 'top';
+
+  let y = L.marginPx;
+  ctx.fillStyle = '#ffffff';
+  ctx.font = '600 22px system-ui, sans-serif';
+  ctx.fillText(fitText(ctx, spec.title, size.width - 2 * L.marginPx), L.marginPx, y);
+  ctx.font = '14px system-ui, sans-serif';
+  ctx.fillStyle = '#c8ccd4';
+  const facts = [
+    `Backend: ${spec.backendLabel}`,
+    `Confidence threshold: ${spec.confidenceThreshold.toFixed(2)}`,
+    `Date: ${spec.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
+    `${spec.rows.length} image${spec.rows.length === 1 ? '' : 's'}`,
+  ].join('   ·   ');
+  ctx.fillText(fitText(ctx, facts, size.width - 2 * L.marginPx), L.marginPx, y + 32);
+  y += L.headerHeightPx;
+
+  const legendColumnWidthPx = (size.width - 2 * L.marginPx) / 3;
+  spec.columns.forEach((column, index) => {
+    const x = L.marginPx + (index % 3) * legendColumnWidthPx;
+    const rowY = y + Math.floor(index / 3) * L.legendRowHeightPx;
+    ctx.fillStyle = column.colour;
+    ctx.fillRect(x, rowY + 3, 14, 14);
+    ctx.fillStyle = '#ffffff';
+    ctx.font = '14px system-ui, sans-serif';
+    const text = `${column.label} — median ${formatLatency(column.medianLatencyMs)}`;
+    ctx.fillText(fitText(ctx, text, legendColumnWidthPx - 24), x + 20, rowY + 2);
+  });
+  y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;
+
+  for (const row of spec.rows) {
+    ctx.fillStyle = '#ffffff';
+    ctx.font = '600 15px system-ui, sans-serif';
+    ctx.fillText(fitText(ctx, row.imageName, size.width - 2 * L.marginPx), L.marginPx, y + 2);
+    y += L.rowTitleHeightPx;
+    const cellHeightPx = cellHeightFor(row, spec.cellWidthPx);
+    row.cells.forEach((cell, index) => {
+      const x = L.marginPx + index * (spec.cellWidthPx + L.gapPx);
+      const box = { width: spec.cellWidthPx, height: cellHeightPx };
+      const transform = fitImage(row.imageSizePx, box);
+      ctx.save();
+      ctx.translate(x, y);
+      ctx.beginPath();
+      ctx.rect(0, 0, box.width, box.height);
+      ctx.clip();
+      drawImage(ctx, row.image, row.sourceSizePx, row.imageSizePx, transform);
+      if (cell.layer) {
+        drawPoseLayer(ctx, cell.layer, { transform, minScore: spec.confidenceThreshold, pointRadiusPx: pointRadiusFor(box.width, box.height) });
+      }
+      ctx.restore();
+      const column = spec.columns[index];
+      ctx.fillStyle = column?.colour ?? '#ffffff';
+      ctx.fillRect(x, y + cellHeightPx + 6, 10, 10);
+      ctx.fillStyle = '#e6e8ec';
+      ctx.font = '13px system-ui, sans-serif';
+      const label = `${column?.label ?? ''} · ${cell.note ?? formatLatency(cell.latencyMs)}`;
+      ctx.fillText(fitText(ctx, label, spec.cellWidthPx - 16), x + 16, y + cellHeightPx + 4);
+    });
+    y += cellHeightPx + L.cellLabelHeightPx + L.gapPx;
+  }
+}
+
+/** Renders the comparison to a PNG blob. */
+export async function renderScreenshotPng(spec: ScreenshotSpec): Promise<Blob> {
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx);
+  const canvas = new OffscreenCanvas(size.width, size.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('cannot create a 2D canvas for the screenshot');
+  paintScreenshot(ctx, spec);
+  return canvas.convertToBlob({ type: 'image/png' });
+}

@@ -1,0 +1,256 @@
+import type { ModelId } from '../core/types';
+import { InferenceClient, type EstimateRequest } from '../inference/inferenceClient';
+import { MODEL_IDS } from '../inference/modelCatalogue';
+import type { FromWorker } from '../inference/worker/protocol';
+import { decodeForInference, decodeImageInfo } from '../media/imageFiles';
+import { useAppStore } from './appStore';
+import { cellKey, type ImageItem } from './types';
+
+/** Images decoded/in the worker at once: one running, one decoded and waiting, so the worker never idles. */
+const MAX_IN_FLIGHT_IMAGES = 2;
+/** Per-image times kept for the time-left estimate. */
+const RECENT_TIMES_KEPT = 8;
+
+interface InFlight {
+  imageId: string;
+  modelIds: ModelId[];
+  backend: string;
+  startedAtMs: number;
+}
+
+type FrameListener = (message: FromWorker) => void;
+
+/**
+ * Connects the store to the inference worker: keeps the worker's backend and resident models in
+ * step with the selection, runs every (image, selected model) pair that lacks a result, and
+ * accepts a result only if its request is still the current one for that cell on the active backend.
+ */
+export class InferenceController {
+  readonly client: InferenceClient;
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly decodingImageIds = new Set<string>();
+  private paused = false;
+  private lastDoneAtMs: number | null = null;
+  private frameListener: FrameListener | null = null;
+  private readonly unsubscribers: (() => void)[] = [];
+
+  constructor(client = new InferenceClient()) {
+    this.client = client;
+  }
+
+  start(): void {
+    this.unsubscribers.push(this.client.subscribe((m) => this.onWorkerMessage(m)));
+    this.unsubscribers.push(
+      useAppStore.subscribe((state, previous) => {
+        if (state.backend.choice !== previous.backend.choice) this.applyBackendChoice();
+        if (state.selectedModelIds !== previous.selectedModelIds) this.applyModelSelection(previous.selectedModelIds);
+        if (state.images !== previous.images) this.pump();
+      }),
+    );
+    this.applyBackendChoice();
+  }
+
+  stop(): void {
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.client.terminate();
+  }
+
+  /** Adds files as images: decoded off the main thread by the browser, shown as soon as each is ready. */
+  async addFiles(files: { file: Blob; name: string }[], source: ImageItem['source'] = 'user'): Promise<void> {
+    const store = useAppStore.getState();
+    const items: ImageItem[] = files.map(({ file, name }) => ({
+      id: crypto.randomUUID(),
+      name,
+      file,
+      source,
+      status: 'decoding',
+      widthPx: 0,
+      heightPx: 0,
+      thumbnail: null,
+      error: null,
+    }));
+    store.addImages(items);
+    await Promise.all(
+      items.map(async (item) => {
+        try {
+          const info = await decodeImageInfo(item.file, item.name);
+          useAppStore.getState().updateImage(item.id, { status: 'ready', widthPx: info.widthPx, heightPx: info.heightPx, thumbnail: info.thumbnail });
+        } catch (error) {
+          useAppStore.getState().updateImage(item.id, { status: 'error', error: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    );
+  }
+
+  /** Webcam mode: batch work waits, and frame results go to `listener` instead of the gallery. */
+  setLiveMode(listener: FrameListener | null): void {
+    this.frameListener = listener;
+    this.paused = listener !== null;
+    if (!this.paused) this.pump();
+  }
+
+  /** Sends one webcam frame; the caller sends the next only after `estimateDone` (frames are dropped, never queued). */
+  estimateFrame(request: EstimateRequest): number {
+    return this.client.estimate(request);
+  }
+
+  private applyBackendChoice(): void {
+    const { backend, patchBackend, selectedModelIds, patchModelStatus, dropCells } = useAppStore.getState();
+    patchBackend({ status: 'initialising', error: null });
+    // Results from the previous backend stay visible only until they are replaced; requests in
+    // flight for it are forgotten so their replies are dropped.
+    this.inFlight.clear();
+    dropCells((_, cell) => cell.status === 'pending' || cell.status === 'running');
+    for (const id of selectedModelIds) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
+    this.client.setBackend(backend.choice);
+  }
+
+  private applyModelSelection(previous: ModelId[]): void {
+    const { selectedModelIds, backend, patchModelStatus, dropCells } = useAppStore.getState();
+    const removed = previous.filter((id) => !selectedModelIds.includes(id));
+    dropCells((key) => removed.some((id) => key.endsWith(`|${id}`)));
+    if (backend.status !== 'ready') return; // backendReady will send the selection
+    for (const id of selectedModelIds) {
+      if (!previous.includes(id)) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
+    }
+    this.client.useModels(selectedModelIds);
+    this.pump();
+  }
+
+  /** Starts work for images that lack a result for some selected model, up to the in-flight limit. */
+  private pump(): void {
+    const state = useAppStore.getState();
+    if (this.paused || state.backend.status !== 'ready' || !state.backend.active) return;
+    const busyImages = new Set([...this.inFlight.values()].map((f) => f.imageId));
+    for (const image of state.images) {
+      if (this.inFlight.size + this.decodingImageIds.size >= MAX_IN_FLIGHT_IMAGES) break;
+      if (image.status !== 'ready' || busyImages.has(image.id) || this.decodingImageIds.has(image.id)) continue;
+      const missing = state.selectedModelIds.filter((modelId) => {
+        const cell = state.results[cellKey(image.id, modelId)];
+        return !cell || cell.backend !== state.backend.active || (cell.status !== 'done' && cell.status !== 'error' && cell.status !== 'running');
+      });
+      if (missing.length === 0) continue;
+      void this.dispatch(image, missing);
+    }
+    this.updateBatchTotals();
+  }
+
+  private async dispatch(image: ImageItem, modelIds: ModelId[]): Promise<void> {
+    const store = useAppStore.getState();
+    const backend = store.backend.active;
+    if (!backend) return;
+    this.decodingImageIds.add(image.id);
+    for (const modelId of modelIds) {
+      store.setCell(cellKey(image.id, modelId), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
+    }
+    try {
+      const { bitmap, scaleToImagePx } = await decodeForInference(image.file, image);
+      const requestId = this.client.estimate({ imageKey: image.id, bitmap, scaleToImagePx, modelIds, mode: 'still' });
+      this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, startedAtMs: performance.now() });
+      for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId), { requestId });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      for (const modelId of modelIds) {
+        useAppStore.getState().patchCell(cellKey(image.id, modelId), { status: 'error', error: `${image.name}: ${message}` });
+      }
+    } finally {
+      this.decodingImageIds.delete(image.id);
+    }
+  }
+
+  private isCurrent(requestId: number, imageId: string, modelId: ModelId | null, backend: string | null): boolean {
+    const state = useAppStore.getState();
+    const flight = this.inFlight.get(requestId);
+    if (!flight || flight.imageId !== imageId || backend !== state.backend.active || flight.backend !== backend) return false;
+    if (modelId === null) return true;
+    if (!state.selectedModelIds.includes(modelId)) return false;
+    return state.results[cellKey(imageId, modelId)]?.requestId === requestId;
+  }
+
+  private onWorkerMessage(message: FromWorker): void {
+    const store = useAppStore.getState();
+    if (this.frameListener && (message.type === 'poses' || message.type === 'estimateDone' || message.type === 'estimateError') && message.imageKey.startsWith('webcam:')) {
+      this.frameListener(message);
+      return;
+    }
+    switch (message.type) {
+      case 'backendReady':
+        store.patchBackend({ status: 'ready', active: message.backend, decision: message.decision, error: null });
+        this.client.useModels(store.selectedModelIds);
+        this.pump();
+        break;
+      case 'backendError':
+        store.patchBackend({ status: 'error', error: message.message });
+        store.pushNotice('backend', message.message);
+        break;
+      case 'modelProgress':
+        if (message.backend === store.backend.active) {
+          store.patchModelStatus(message.modelId, { state: 'loading', backend: message.backend, loadedBytes: message.loadedBytes, totalBytes: message.totalBytes });
+        }
+        break;
+      case 'modelReady':
+        store.patchModelStatus(message.modelId, { state: 'ready', backend: message.backend, loadMs: message.loadMs, warmupMs: message.warmupMs, error: null });
+        break;
+      case 'modelError':
+        store.patchModelStatus(message.modelId, { state: 'error', backend: message.backend, error: message.message });
+        store.pushNotice('models', `${message.modelId}: ${message.message}`);
+        break;
+      case 'modelDisposed':
+        if (!store.selectedModelIds.includes(message.modelId)) store.patchModelStatus(message.modelId, { state: 'idle', loadedBytes: 0 });
+        break;
+      case 'poses':
+        if (this.isCurrent(message.requestId, message.imageKey, message.modelId, message.backend)) {
+          store.patchCell(cellKey(message.imageKey, message.modelId), { status: 'done', poses: message.poses, latencyMs: message.latencyMs, error: null });
+        }
+        break;
+      case 'estimateError': {
+        const flight = this.inFlight.get(message.requestId);
+        if (!flight) break;
+        const modelIds = message.modelId ? [message.modelId] : flight.modelIds;
+        for (const modelId of modelIds) {
+          if (this.isCurrent(message.requestId, message.imageKey, modelId, message.backend ?? flight.backend)) {
+            store.patchCell(cellKey(message.imageKey, modelId), { status: 'error', error: message.message });
+          }
+        }
+        break;
+      }
+      case 'estimateDone': {
+        const flight = this.inFlight.get(message.requestId);
+        if (!flight) break;
+        this.inFlight.delete(message.requestId);
+        const batch = useAppStore.getState().batch;
+        // Time between completions (not per-request wall time, which includes queueing behind the other in-flight image).
+        const nowMs = performance.now();
+        const sinceMs = Math.max(this.lastDoneAtMs ?? flight.startedAtMs, flight.startedAtMs);
+        this.lastDoneAtMs = nowMs;
+        const recentImageMs = [...batch.recentImageMs, nowMs - sinceMs].slice(-RECENT_TIMES_KEPT);
+        store.setBatch({ ...batch, done: batch.done + 1, recentImageMs });
+        this.pump();
+        break;
+      }
+    }
+  }
+
+  /** Keeps "Processed N of M images" consistent: M grows as work is added; a new batch starts after an idle one. */
+  private updateBatchTotals(): void {
+    const state = useAppStore.getState();
+    const pendingImages = state.images.filter(
+      (image) =>
+        image.status === 'ready' &&
+        state.selectedModelIds.some((modelId) => {
+          const cell = state.results[cellKey(image.id, modelId)];
+          return !cell || cell.status === 'running' || cell.backend !== state.backend.active;
+        }),
+    ).length;
+    const { batch } = state;
+    const idle = batch.done >= batch.total;
+    if (pendingImages === 0) return;
+    if (idle) {
+      state.setBatch({ total: pendingImages, done: 0, startedAtMs: performance.now(), recentImageMs: [] });
+    } else if (batch.done + pendingImages !== batch.total) {
+      state.setBatch({ ...batch, total: batch.done + pendingImages });
+    }
+  }
+}
+
+export const ALL_MODEL_IDS = MODEL_IDS;

@@ -1,0 +1,44 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from './appStore';
+import type { ModelInfo } from '../core/types';
+import { MODELS } from '../inference/modelCatalogue';
+import type { AppState } from './appStore';
+
+const modelById = new Map(MODELS.map((m) => [m.id, m]));
+
+/** Selected models in manifest order, as ModelInfo. */
+export function selectedModels(state: Pick<AppState, 'selectedModelIds'>): ModelInfo[] {
+  return state.selectedModelIds.map((id) => modelById.get(id)).filter((m): m is ModelInfo => m !== undefined);
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Median latency per model over finished cells on the active backend. */
+export function medianLatencyByModel(state: Pick<AppState, 'results' | 'backend'>): Map<string, number | null> {
+  const byModel = new Map<string, number[]>();
+  for (const [key, cell] of Object.entries(state.results)) {
+    if (cell.status !== 'done' || cell.latencyMs === null || cell.backend !== state.backend.active) continue;
+    const modelId = key.slice(key.lastIndexOf('|') + 1);
+    const list = byModel.get(modelId) ?? [];
+    list.push(cell.latencyMs);
+    byModel.set(modelId, list);
+  }
+  return new Map([...byModel].map(([id, values]) => [id, median(values)]));
+}
+
+/** Seconds left for the batch from recent per-image times, or null before there is a measurement. */
+export function batchSecondsLeft(state: Pick<AppState, 'batch'>): number | null {
+  const recent = median(state.batch.recentImageMs);
+  if (recent === null) return null;
+  return ((state.batch.total - state.batch.done) * recent) / 1000;
+}
+
+/** Selected models as a stable array (re-renders only when the selection changes). */
+export function useSelectedModels(): ModelInfo[] {
+  return useAppStore(useShallow(selectedModels));
+}

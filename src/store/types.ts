@@ -1,0 +1,60 @@
+import type { BackendDecision } from '../core/backendDecision';
+import type { BackendChoice, BackendName, ModelId, Pose } from '../core/types';
+
+export type ImageSource = 'user' | 'sample';
+
+export interface ImageItem {
+  id: string;
+  name: string;
+  file: Blob;
+  source: ImageSource;
+  status: 'decoding' | 'ready' | 'error';
+  widthPx: number;
+  heightPx: number;
+  thumbnail: ImageBitmap | null;
+  error: string | null;
+}
+
+export interface ModelStatus {
+  state: 'idle' | 'loading' | 'ready' | 'error';
+  backend: BackendName | null;
+  loadedBytes: number;
+  totalBytes: number;
+  loadMs: number | null;
+  warmupMs: number | null;
+  error: string | null;
+}
+
+export interface CellResult {
+  status: 'pending' | 'running' | 'done' | 'error';
+  poses: Pose[];
+  latencyMs: number | null;
+  backend: BackendName | null;
+  requestId: number | null;
+  error: string | null;
+}
+
+export interface BackendState {
+  choice: BackendChoice;
+  active: BackendName | null;
+  status: 'initialising' | 'ready' | 'error';
+  decision: BackendDecision | null;
+  error: string | null;
+}
+
+export interface BatchState {
+  total: number;
+  done: number;
+  startedAtMs: number | null;
+  /** Sliding mean of recent per-image wall times, for the time-left estimate. */
+  recentImageMs: number[];
+}
+
+/** A problem shown where it happened (input, model, image); never an alert. */
+export interface Notice {
+  id: number;
+  area: 'inputs' | 'models' | 'backend' | 'export' | 'webcam';
+  message: string;
+}
+
+export const cellKey = (imageId: string, modelId: ModelId) => `${imageId}|${modelId}`;

@@ -1,0 +1,44 @@
+/**
+ * Switching models the way the app does (dispose the old adapter, load the next): tf memory must come
+ * back to the baseline after every dispose, and a model loaded again after others must give exactly
+ * the poses it gave the first time (no state shared through the tfjs engine or pose-detection).
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelId, Pose } from '../../src/core/types';
+import { PEOPLE_FIXTURE_DIR, loadAdapter, loadImageTensor, requireModelFiles, startWasmBackend } from './realModelHarness';
+
+const SWITCH_SEQUENCE: readonly ModelId[] = ['movenet-lightning', 'blazepose-lite', 'posenet-mobilenet', 'movenet-lightning', 'blazepose-lite'];
+
+describe('model switch', () => {
+  let image: tf.Tensor3D | null = null;
+  beforeAll(async () => {
+    requireModelFiles([...new Set(SWITCH_SEQUENCE)]);
+    await startWasmBackend();
+    image = await loadImageTensor(join(PEOPLE_FIXTURE_DIR, '000000234748.jpg'));
+  });
+  afterAll(() => image?.dispose());
+
+  it(`${SWITCH_SEQUENCE.join(' → ')}: memory back to baseline each time, same poses on return`, async () => {
+    if (!image) throw new Error('no image');
+    const baseline = tf.memory();
+    const firstPoses = new Map<ModelId, Pose[]>();
+    for (const id of SWITCH_SEQUENCE) {
+      const adapter = await loadAdapter(id);
+      expect(tf.memory().numTensors, `${id} holds its weights as tensors`).toBeGreaterThan(baseline.numTensors);
+      let poses: Pose[];
+      try {
+        poses = await adapter.estimate(image, { mode: 'still' });
+        expect(poses.length, `${id} finds the person`).toBe(1);
+      } finally {
+        adapter.dispose();
+      }
+      expect(tf.memory().numTensors, `tensors after disposing ${id}`).toBe(baseline.numTensors);
+      expect(tf.memory().numBytes, `bytes after disposing ${id}`).toBe(baseline.numBytes);
+      const earlier = firstPoses.get(id);
+      if (earlier) expect(poses, `${id} after switching away and back`).toEqual(earlier);
+      else firstPoses.set(id, poses);
+    }
+  });
+});

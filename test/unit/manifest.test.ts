@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseModelManifest } from '../../src/core/manifest';
+import type { ModelFileEntry, ModelInfo, ModelManifest } from '../../src/core/types';
+
+const MODELS_DIR = join(import.meta.dirname, '..', '..', 'models');
+const rawManifest = JSON.parse(readFileSync(join(MODELS_DIR, 'manifest.json'), 'utf8')) as unknown;
+const manifest = parseModelManifest(rawManifest);
+const weightsPresent = manifest.models.every((m) => m.files.every((f) => existsSync(join(MODELS_DIR, f.name))));
+
+const EXPECTED_IDS = [
+  'movenet-lightning',
+  'movenet-thunder',
+  'movenet-multipose',
+  'blazepose-lite',
+  'blazepose-full',
+  'blazepose-heavy',
+  'posenet-mobilenet',
+];
+
+describe('models/manifest.json', () => {
+  it('parses and lists the seven models once each', () => {
+    expect(manifest.models.map((m) => m.id).sort()).toEqual([...EXPECTED_IDS].sort());
+  });
+
+  it('gives every model a model.json and the weight files of its family', () => {
+    const names = (m: ModelInfo) => m.files.map((f) => f.name);
+    for (const model of manifest.models) {
+      expect(names(model).filter((n) => n.endsWith('.json')).length, model.id).toBeGreaterThanOrEqual(1);
+      expect(names(model).filter((n) => n.endsWith('.bin')).length, model.id).toBeGreaterThanOrEqual(1);
+      if (model.family === 'blazepose') {
+        const variant = model.id.replace('blazepose-', '');
+        expect(names(model).sort(), model.id).toEqual(
+          ['blazepose-detector.bin', 'blazepose-detector.json', `blazepose-${variant}.bin`, `blazepose-${variant}.json`].sort(),
+        );
+      }
+      expect(new Set(names(model)).size, `${model.id} lists a file twice`).toBe(model.files.length);
+    }
+  });
+
+  it('matches keypoint layout to family, and has one multi-person model', () => {
+    for (const model of manifest.models) {
+      expect(model.keypointLayout, model.id).toBe(model.family === 'blazepose' ? 'blazepose33' : 'coco17');
+    }
+    expect(manifest.models.filter((m) => m.multiPerson).map((m) => m.id)).toEqual(['movenet-multipose']);
+  });
+
+  it('has well-formed sizes, hashes, tarball paths and package integrity', () => {
+    for (const model of manifest.models) {
+      for (const file of model.files) {
+        expect(Number.isInteger(file.bytes) && file.bytes > 0, `${model.id}/${file.name} bytes`).toBe(true);
+        expect(file.sha256, `${model.id}/${file.name}`).toMatch(/^[0-9a-f]{64}$/);
+        expect(file.tarballPath, `${model.id}/${file.name}`).toMatch(new RegExp(`^package/.+/${file.name.replace(/\./g, '\\.')}$`));
+      }
+    }
+    for (const pkg of manifest.packages) expect(pkg.integrity, pkg.name).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+  });
+
+  it('describes a file shared by several models identically everywhere', () => {
+    const byName = new Map<string, ModelFileEntry>();
+    for (const file of manifest.models.flatMap((m) => m.files)) {
+      const seen = byName.get(file.name);
+      if (seen) expect(file, file.name).toEqual(seen);
+      else byName.set(file.name, file);
+    }
+    expect(byName.get('blazepose-detector.bin')).toBeDefined();
+  });
+
+  it.skipIf(!weightsPresent)('lists every weight file that each model.json references (needs `npm run models`)', () => {
+    for (const model of manifest.models) {
+      for (const jsonFile of model.files.filter((f) => f.name.endsWith('.json'))) {
+        const modelJson = JSON.parse(readFileSync(join(MODELS_DIR, jsonFile.name), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+        for (const path of modelJson.weightsManifest.flatMap((group) => group.paths)) {
+          expect(model.files.map((f) => f.name), `${model.id}: ${jsonFile.name} needs ${path}`).toContain(path);
+        }
+      }
+    }
+  });
+});
+
+describe('parseModelManifest on broken manifests', () => {
+  const broken = (edit: (copy: ModelManifest) => void): unknown => {
+    const copy = structuredClone(rawManifest) as ModelManifest;
+    edit(copy);
+    return copy;
+  };
+  const model = (copy: ModelManifest, index: number): ModelInfo => {
+    const entry = copy.models[index];
+    if (!entry) throw new Error(`no model ${index}`);
+    return entry;
+  };
+  const firstFile = (info: ModelInfo): ModelFileEntry => {
+    const file = info.files[0];
+    if (!file) throw new Error(`${info.id} has no files`);
+    return file;
+  };
+
+  it('rejects a non-manifest', () => {
+    expect(() => parseModelManifest(null)).toThrow(/expected \{packages/);
+    expect(() => parseModelManifest({ models: [] })).toThrow(/expected \{packages/);
+  });
+
+  it.each([
+    ['a malformed sha256', (c: ModelManifest) => { firstFile(model(c, 2)).sha256 = 'abc'; }, /models\[2\] \(movenet-multipose\): movenet-multipose\.json: sha256 must be 64 hex digits/],
+    ['a zero byte size', (c: ModelManifest) => { firstFile(model(c, 1)).bytes = 0; }, /models\[1\] \(movenet-thunder\): movenet-thunder\.json: bad byte size/],
+    ['a fractional byte size', (c: ModelManifest) => { firstFile(model(c, 1)).bytes = 1.5; }, /models\[1\] \(movenet-thunder\): .*bad byte size/],
+    ['a path as file name', (c: ModelManifest) => { firstFile(model(c, 0)).name = '../etc/passwd'; }, /models\[0\] \(movenet-lightning\): bad file name '\.\.\/etc\/passwd'/],
+    ['no files', (c: ModelManifest) => { model(c, 6).files = []; }, /models\[6\] \(posenet-mobilenet\): no files/],
+    ['a duplicate id', (c: ModelManifest) => { model(c, 1).id = 'movenet-lightning'; }, /models\[1\] \(movenet-lightning\): duplicate id/],
+    ['an unknown family', (c: ModelManifest) => { (model(c, 3) as { family: string }).family = 'yolo'; }, /models\[3\] \(blazepose-lite\): unknown family 'yolo'/],
+    ['an unknown layout', (c: ModelManifest) => { (model(c, 4) as { keypointLayout: string }).keypointLayout = 'h36m'; }, /models\[4\] \(blazepose-full\): unknown keypointLayout 'h36m'/],
+    ['a bad input size', (c: ModelManifest) => { (model(c, 0) as { inputSizePx: unknown }).inputSizePx = [192]; }, /models\[0\] \(movenet-lightning\): inputSizePx/],
+    ['a version range', (c: ModelManifest) => { model(c, 5).source.version = '^3.0.4'; }, /models\[5\] \(blazepose-heavy\): source must name a package and an exact version/],
+    ['an unlisted package', (c: ModelManifest) => { c.packages = []; }, /models\[0\] \(movenet-lightning\): source package @vladmandic\/human-models@3\.0\.4 is not in "packages"/],
+    ['no upstream licence', (c: ModelManifest) => { model(c, 6).upstream.licence = ''; }, /models\[6\] \(posenet-mobilenet\): upstream needs/],
+    ['an upper-case id', (c: ModelManifest) => { model(c, 2).id = 'MoveNet'; }, /models\[2\] \(MoveNet\): id must be lower-case/],
+    ['a null entry', (c: ModelManifest) => { (c.models as unknown[])[0] = null; }, /models\[0\]: not an object/],
+  ])('names the entry for %s', (_what, edit, message) => {
+    expect(() => parseModelManifest(broken(edit))).toThrow(message);
+  });
+});
