@@ -34,6 +34,8 @@ export function App() {
   const focusedImageId = useAppStore((s) => s.focusedImageId);
 
   useEffect(() => {
+    // Read-only handle for end-to-end tests and curious users: the store's current state.
+    (window as unknown as { keypointBench?: unknown }).keypointBench = { getState: useAppStore.getState };
     controller.start();
     return () => controller.stop();
   }, [controller]);

@@ -8,12 +8,12 @@ import '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { toCoco17 } from '../../src/core/keypointMapping';
 import { keypointOks } from '../../src/core/metrics/oks';
-import { COCO17, mirrorKeypointName } from '../../src/core/skeletons';
+import { COCO17, SKELETONS, mirrorKeypointName } from '../../src/core/skeletons';
 import type { ImageSizePx, ModelId, Pose } from '../../src/core/types';
 import type { EstimateMode, ModelAdapter } from '../../src/inference/modelAdapter';
 import { adapterFactory, modelInfo } from '../../src/inference/modelRegistry';
 // Aliased: a call to anything named use… trips eslint's react-hooks/rules-of-hooks outside a component.
-import { useNodeWasmBackend as selectNodeWasmBackend } from '../../src/node/nodeBackend';
+import { selectNodeWasmBackend } from '../../src/node/nodeBackend';
 import { decodeImageFile, imageTensor } from '../../src/node/nodeImages';
 import { nodeModelFiles } from '../../src/node/nodeModelFiles';
 
@@ -121,8 +121,13 @@ export async function estimateInCrop(adapter: ModelAdapter, image: tf.Tensor3D, 
   }
 }
 
-/** A pose of the model's layout as 17 COCO points. */
+/** A pose of the model's layout as 17 COCO points (checking the names the model reported on the way). */
 export function cocoPoints(pose: Pose, adapter: ModelAdapter): PointPx[] {
+  const layoutNames = SKELETONS[adapter.info.keypointLayout].keypointNames;
+  const reportedNames = pose.keypoints.map((k) => k.name);
+  if (reportedNames.join() !== layoutNames.join()) {
+    throw new Error(`${adapter.info.id} reported keypoints [${reportedNames.join(', ')}], expected the ${adapter.info.keypointLayout} layout`);
+  }
   const coco = toCoco17(pose, adapter.info.keypointLayout);
   return coco.keypoints.map((k, index) => {
     if (k.name !== COCO17.keypointNames[index]) throw new Error(`keypoint ${index} is '${k.name}', expected '${COCO17.keypointNames[index]}'`);

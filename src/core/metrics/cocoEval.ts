@@ -17,6 +17,11 @@ import type { CocoKeypointResult, CocoKeypointsGroundTruth } from '../coco/cocoT
 import { formatFixed3LikePython, numpyLinspace, numpyPairwiseSum } from './numpyCompat';
 import { COCO_KEYPOINT_SIGMAS, FLOAT64_EPS } from './oks';
 
+// Module-local copies: some module loaders (tsx, vitest) turn imported bindings into getters, which the hot loops
+// would otherwise call millions of times.
+const EPS = FLOAT64_EPS;
+const pairwiseSum = numpyPairwiseSum;
+
 /** Raised where pycocotools itself would fail (empty results, unknown image ids, malformed arrays). */
 export class CocoEvalError extends Error {
   override name = 'CocoEvalError';
@@ -276,8 +281,7 @@ export function evaluateKeypoints(
   const keepDetail = options.perImageDetail ?? true;
   const numKeypoints = params.sigmas.length;
   const stride = numKeypoints * 3;
-  const thresholds = params.oksThresholds;
-  const T = thresholds.length;
+  const T = params.oksThresholds.length;
   const R = params.recallThresholds.length;
   const A = params.areaRanges.length;
   const maxDet = params.maxDetections;
@@ -309,11 +313,27 @@ export function evaluateKeypoints(
   const numCategories = categoryIds.length;
   const numGroups = numImages * numCategories;
 
-  // --- Flatten ground truth; only annotations of known images and categories take part (pycocotools' getAnnIds). ---
+  // --- Ground truth grouped per (category, image), file order within a group; only annotations of known images
+  // and categories take part (pycocotools' getAnnIds). Fields are copied into typed arrays for the hot loops. ---
   const annotations = gt.annotations;
+  const nAnn = annotations.length;
   const gtGroupCount = new Int32Array(numGroups + 1);
-  const gtGroupOf = new Int32Array(annotations.length).fill(-1);
-  for (let i = 0; i < annotations.length; i++) {
+  const gtGroupOf = new Int32Array(nAnn).fill(-1);
+  const flat: FlatInputs = {
+    stride,
+    numKeypoints,
+    gtKeypoints: new Float64Array(nAnn * stride),
+    gtBbox: new Float64Array(nAnn * 4),
+    gtArea: new Float64Array(nAnn),
+    gtId: new Float64Array(nAnn),
+    gtCrowd: new Uint8Array(nAnn),
+    gtIgnoreBase: new Uint8Array(nAnn),
+    dtKeypoints: new Float64Array(results.length * stride),
+    dtArea: dtAreas,
+    dtScore: new Float64Array(results.length),
+    variances: new Float64Array(numKeypoints),
+  };
+  for (let i = 0; i < nAnn; i++) {
     const ann = annotations[i]!;
     const ip = imagePos.get(ann.image_id);
     const cp = categoryPos.get(ann.category_id);
@@ -326,17 +346,22 @@ export function evaluateKeypoints(
     const group = cp * numImages + ip;
     gtGroupOf[i] = group;
     gtGroupCount[group + 1]!++;
+    for (let j = 0; j < stride; j++) flat.gtKeypoints[i * stride + j] = ann.keypoints[j]!;
+    for (let j = 0; j < 4; j++) flat.gtBbox[i * 4 + j] = ann.bbox[j]!;
+    flat.gtArea[i] = ann.area;
+    flat.gtId[i] = ann.id;
+    flat.gtCrowd[i] = ann.iscrowd ? 1 : 0;
+    flat.gtIgnoreBase[i] = ann.iscrowd || ann.num_keypoints === 0 ? 1 : 0; // README 3
   }
   const gtGroupStart = prefixSum(gtGroupCount);
   const gtByGroup = fillGroups(gtGroupOf, gtGroupStart);
 
-  // --- Group detections the same way, file order within a group. ---
+  // --- Detections grouped the same way, file order within a group. ---
   const dtGroupCount = new Int32Array(numGroups + 1);
   const dtGroupOf = new Int32Array(results.length).fill(-1);
-  const dtScore = new Float64Array(results.length);
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
-    dtScore[i] = result.score;
+    flat.dtScore[i] = result.score;
     const cp = categoryPos.get(result.category_id);
     if (cp === undefined) continue; // pycocotools evaluates only the ground truth's categories
     if (result.keypoints.length !== stride) {
@@ -347,21 +372,14 @@ export function evaluateKeypoints(
     const group = cp * numImages + imagePos.get(result.image_id)!;
     dtGroupOf[i] = group;
     dtGroupCount[group + 1]!++;
+    for (let j = 0; j < stride; j++) flat.dtKeypoints[i * stride + j] = result.keypoints[j]!;
   }
   const dtGroupStart = prefixSum(dtGroupCount);
-  const dtByGroup = fillGroups(dtGroupOf, dtGroupStart);
-
-  // Keypoints flattened into typed arrays so the OKS loop reads contiguous memory.
-  const dtKeypoints = new Float64Array(results.length * stride);
-  for (let i = 0; i < results.length; i++) {
-    if (dtGroupOf[i]! < 0) continue;
-    const kp = results[i]!.keypoints;
-    for (let j = 0; j < stride; j++) dtKeypoints[i * stride + j] = kp[j]!;
-  }
-  const variances = new Float64Array(numKeypoints);
+  // Per group: detection indices, re-sorted by score below.
+  const dtOrder = fillGroups(dtGroupOf, dtGroupStart);
   for (let k = 0; k < numKeypoints; k++) {
     const twoSigma = params.sigmas[k]! * 2;
-    variances[k] = twoSigma * twoSigma; // numpy: (sigmas * 2) ** 2
+    flat.variances[k] = twoSigma * twoSigma; // numpy: (sigmas * 2) ** 2
   }
 
   // --- Output arrays (README 10: -1 where nothing is computed). ---
@@ -369,26 +387,18 @@ export function evaluateKeypoints(
   const scoresOut = new Float64Array(T * R * numCategories * A).fill(-1);
   const recall = new Float64Array(T * numCategories * A).fill(-1);
   const perImage: ImageEvaluation[] = [];
-
-  // Scratch buffers reused across images.
-  const maxGtPerImage = maxGroupSize(gtGroupStart);
-  const maxDtPerImage = Math.min(maxGroupSize(dtGroupStart), maxDet);
-  const expTerms = new Float64Array(numKeypoints);
-  const gtIgnoreBase = new Uint8Array(maxGtPerImage);
-  const gtIgnoreByFile = new Uint8Array(maxGtPerImage);
-  const orderScratch = new Int32Array(maxGtPerImage);
-  const ignoreOrdered = new Uint8Array(maxGtPerImage);
-  const crowdOrdered = new Uint8Array(maxGtPerImage);
-  const gtMatchDt = new Float64Array(T * maxGtPerImage);
-  const dtMatchGtPos = new Int32Array(T * maxDtPerImage);
-  const dtIgnoreScratch = new Uint8Array(T * maxDtPerImage);
-  const oksScratch = new Float64Array(maxDtPerImage * maxGtPerImage);
-  const dtOrder = Int32Array.from(dtByGroup);
-  const loosestT = indexOfMin(thresholds);
+  const matcher = new ImageMatcher(
+    flat,
+    params,
+    maxGroupSize(gtGroupStart),
+    Math.min(maxGroupSize(dtGroupStart), maxDet),
+  );
+  const loosestT = indexOfMin(params.oksThresholds);
+  const slab = new ArraySlab();
 
   for (let cp = 0; cp < numCategories; cp++) {
-    // Per area range, every kept detection of this category in ascending image order (README 8):
-    // 1 = true positive, 2 = false positive, 0 = ignored, for each threshold.
+    // Every kept detection of this category, concatenated in ascending image order (README 8), with its status
+    // per area range and threshold: 1 = true positive, 2 = false positive, 0 = ignored.
     let catDetCount = 0;
     for (let ip = 0; ip < numImages; ip++) {
       const g = cp * numImages + ip;
@@ -410,169 +420,55 @@ export function evaluateKeypoints(
       anyImage = true;
 
       // README 5: stable sort by score, then keep the first maxDet before anything else.
-      stableSortByScoreDesc(dtOrder, dtStart, dtCountAll, dtScore);
+      stableSortByScoreDesc(dtOrder, dtStart, dtCountAll, flat.dtScore);
       const D = Math.min(dtCountAll, maxDet);
-
-      // --- OKS matrix D×G, columns in file order (pycocotools computeOks). ---
-      for (let gj = 0; gj < G; gj++) {
-        const annIndex = gtByGroup[gtStart + gj]!;
-        const ann = annotations[annIndex]!;
-        const gk = ann.keypoints;
-        const areaDenominator = ann.area + FLOAT64_EPS;
-        let labelled = 0;
-        for (let k = 0; k < numKeypoints; k++) if (gk[k * 3 + 2]! > 0) labelled++;
-        gtIgnoreBase[gj] = ann.iscrowd || ann.num_keypoints === 0 ? 1 : 0; // README 3
-        if (labelled > 0) {
-          for (let d = 0; d < D; d++) {
-            const base = dtOrder[dtStart + d]! * stride;
-            let n = 0;
-            for (let k = 0; k < numKeypoints; k++) {
-              if (!(gk[k * 3 + 2]! > 0)) continue;
-              const dx = dtKeypoints[base + k * 3]! - gk[k * 3]!;
-              const dy = dtKeypoints[base + k * 3 + 1]! - gk[k * 3 + 1]!;
-              // Same operation order as pycocotools: (dx² + dy²) / vars / (area + eps) / 2.
-              const e = (dx * dx + dy * dy) / variances[k]! / areaDenominator / 2;
-              expTerms[n++] = Math.exp(-e);
-            }
-            oksScratch[d * G + gj] = numpyPairwiseSum(expTerms, 0, n) / n;
-          }
-        } else {
-          // README 4: no labelled keypoint: distance to the bbox grown by its own w/h on every side, all K points.
-          const [bx, by, bw, bh] = ann.bbox;
-          const x0 = bx - bw;
-          const x1 = bx + bw * 2;
-          const y0 = by - bh;
-          const y1 = by + bh * 2;
-          for (let d = 0; d < D; d++) {
-            const base = dtOrder[dtStart + d]! * stride;
-            for (let k = 0; k < numKeypoints; k++) {
-              const xd = dtKeypoints[base + k * 3]!;
-              const yd = dtKeypoints[base + k * 3 + 1]!;
-              const dx = Math.max(0, x0 - xd) + Math.max(0, xd - x1);
-              const dy = Math.max(0, y0 - yd) + Math.max(0, yd - y1);
-              const e = (dx * dx + dy * dy) / variances[k]! / areaDenominator / 2;
-              expTerms[k] = Math.exp(-e);
-            }
-            oksScratch[d * G + gj] = numpyPairwiseSum(expTerms, 0, numKeypoints) / numKeypoints;
-          }
-        }
-      }
-
-      for (let d = 0; d < D; d++) catScores[catCursor + d] = dtScore[dtOrder[dtStart + d]!]!;
+      const gtIndices = gtByGroup.subarray(gtStart, gtStart + G);
+      const dtIndices = dtOrder.subarray(dtStart, dtStart + D);
+      matcher.computeOks(gtIndices, dtIndices);
+      for (let d = 0; d < D; d++) catScores[catCursor + d] = flat.dtScore[dtIndices[d]!]!;
 
       const areaDetails: ImageAreaMatches[] = [];
-      let personMatchDet: Int32Array | null = null; // per file-order GT, at the loosest threshold, first range
-      let firstRangeFalsePositives = 0;
-      const firstRangeIgnored = new Uint8Array(keepDetail ? G : 0);
-
+      let personMatchDet: Int32Array | null = null; // per file-order GT: results index matched at loosestT, range 0
+      let personIgnored: Uint8Array | null = null;
+      let falsePositives = 0;
       for (let a = 0; a < A; a++) {
-        const range = params.areaRanges[a]!;
-        // README 3: ignore = crowd / no keypoints / area outside the (inclusive, README 7) range.
-        // Matching order: not-ignored first, file order within each group (stable argsort, README 6).
-        let w = 0;
-        for (let gj = 0; gj < G; gj++) {
-          const area = annotations[gtByGroup[gtStart + gj]!]!.area;
-          const ignored = gtIgnoreBase[gj]! === 1 || area < range.minAreaPx2 || area > range.maxAreaPx2;
-          gtIgnoreByFile[gj] = ignored ? 1 : 0;
-          if (!ignored) orderScratch[w++] = gj;
-        }
-        const notIgnored = w;
-        notIgnoredGtCount[a]! += notIgnored;
-        for (let gj = 0; gj < G; gj++) if (gtIgnoreByFile[gj] === 1) orderScratch[w++] = gj;
-        for (let j = 0; j < G; j++) {
-          ignoreOrdered[j] = j >= notIgnored ? 1 : 0;
-          crowdOrdered[j] = annotations[gtByGroup[gtStart + orderScratch[j]!]!]!.iscrowd;
-        }
-        gtMatchDt.fill(0, 0, T * G);
-        dtMatchGtPos.fill(-1, 0, T * D);
-        dtIgnoreScratch.fill(0, 0, T * D);
-
-        // README 6: greedy matching per threshold, detections in score order.
-        for (let t = 0; t < T; t++) {
-          const threshold = Math.min(thresholds[t]!, 1 - 1e-10);
-          const gtRow = t * G;
-          for (let d = 0; d < D; d++) {
-            let best = threshold;
-            let m = -1;
-            const oksRow = d * G;
-            for (let j = 0; j < G; j++) {
-              if (gtMatchDt[gtRow + j]! > 0 && crowdOrdered[j] === 0) continue;
-              if (m > -1 && ignoreOrdered[m] === 0 && ignoreOrdered[j] === 1) break;
-              const value = oksScratch[oksRow + orderScratch[j]!]!;
-              if (value < best) continue;
-              best = value;
-              m = j;
-            }
-            if (m === -1) continue;
-            dtIgnoreScratch[t * D + d] = ignoreOrdered[m]!;
-            dtMatchGtPos[t * D + d] = m;
-            gtMatchDt[gtRow + m] = dtOrder[dtStart + d]! + 1;
-          }
-        }
-
-        // Unmatched detections outside the area range are ignored (README 6). pycocotools tests "unmatched" as
-        // "matched annotation id == 0", so a match to an annotation whose id is 0 also counts as unmatched here
-        // and in accumulate; that quirk is kept.
-        for (let t = 0; t < T; t++) {
-          for (let d = 0; d < D; d++) {
-            const m = dtMatchGtPos[t * D + d]!;
-            const matchedId = m < 0 ? 0 : annotations[gtByGroup[gtStart + orderScratch[m]!]!]!.id;
-            const dtArea = dtAreas[dtOrder[dtStart + d]!]!;
-            if (matchedId === 0 && (dtArea < range.minAreaPx2 || dtArea > range.maxAreaPx2)) {
-              dtIgnoreScratch[t * D + d] = 1;
-            }
-            const ignored = dtIgnoreScratch[t * D + d] === 1;
-            catStatus[(a * T + t) * catDetCount + catCursor + d] = ignored ? 0 : matchedId !== 0 ? 1 : 2;
-          }
-        }
-
+        notIgnoredGtCount[a]! += matcher.matchRange(a, gtIndices, dtIndices, catStatus, a * T * catDetCount + catCursor, catDetCount);
         if (!keepDetail) continue;
-        const gtIds = new Float64Array(G);
-        const gtOrder = new Int32Array(G);
-        for (let j = 0; j < G; j++) {
-          gtOrder[j] = orderScratch[j]!;
-          gtIds[j] = annotations[gtByGroup[gtStart + orderScratch[j]!]!]!.id;
-        }
-        const dtMatches = new Float64Array(T * D);
-        for (let i = 0; i < T * D; i++) {
-          const m = dtMatchGtPos[i]!;
-          if (m >= 0) dtMatches[i] = gtIds[m]!;
-        }
-        areaDetails.push({
-          areaLabel: range.label,
-          gtOrder,
-          gtIds,
-          gtIgnore: ignoreOrdered.slice(0, G),
-          dtMatches,
-          gtMatches: gtMatchDt.slice(0, T * G),
-          dtIgnore: dtIgnoreScratch.slice(0, T * D),
-        });
+        const detail = matcher.snapshot(a, gtIndices, slab);
+        areaDetails.push(detail);
         if (a === 0) {
-          personMatchDet = new Int32Array(G).fill(-1);
+          personMatchDet = slab.i32(G).fill(-1);
+          personIgnored = slab.u8(G);
           for (let j = 0; j < G; j++) {
-            const gj = orderScratch[j]!;
-            firstRangeIgnored[gj] = ignoreOrdered[j]!;
-            const dtId = gtMatchDt[loosestT * G + j]!;
+            const gj = detail.gtOrder[j]!;
+            personIgnored[gj] = detail.gtIgnore[j]!;
+            const dtId = detail.gtMatches[loosestT * G + j]!;
             if (dtId > 0) personMatchDet[gj] = dtId - 1;
           }
           for (let d = 0; d < D; d++) {
             const i = loosestT * D + d;
-            if (dtIgnoreScratch[i] === 0 && (dtMatchGtPos[i]! < 0 || dtMatches[i] === 0)) firstRangeFalsePositives++;
+            if (detail.dtIgnore[i] === 0 && detail.dtMatches[i] === 0) falsePositives++;
           }
         }
       }
 
       if (keepDetail) {
-        const gtAnnotationIndices = gtByGroup.slice(gtStart, gtStart + G);
-        const detectionIndices = dtOrder.slice(dtStart, dtStart + D);
-        const detectionIds = new Float64Array(D);
-        for (let d = 0; d < D; d++) detectionIds[d] = detectionIndices[d]! + 1;
-        const oks = oksScratch.slice(0, D * G);
+        const gtAnnotationIndices = slab.copy(gtIndices, G);
+        const detectionIndices = slab.copy(dtIndices, D);
+        const oks = slab.copy(matcher.oks, D * G);
+        const gtIds = slab.f64(G);
+        for (let gj = 0; gj < G; gj++) gtIds[gj] = flat.gtId[gtAnnotationIndices[gj]!]!;
+        const detectionIds = slab.f64(D);
+        const detectionScores = slab.f64(D);
+        for (let d = 0; d < D; d++) {
+          detectionIds[d] = detectionIndices[d]! + 1;
+          detectionScores[d] = flat.dtScore[detectionIndices[d]!]!;
+        }
         const persons: PersonOks[] = [];
         let oksSum = 0;
         for (let gj = 0; gj < G; gj++) {
-          if (firstRangeIgnored[gj] === 1) continue;
-          const detectionIndex = personMatchDet ? personMatchDet[gj]! : -1;
+          if (personIgnored?.[gj] !== 0) continue;
+          const detectionIndex = personMatchDet?.[gj] ?? -1;
           let matchedOks = 0;
           let maxOks = 0;
           for (let d = 0; d < D; d++) {
@@ -581,29 +477,23 @@ export function evaluateKeypoints(
             if (detectionIndices[d] === detectionIndex) matchedOks = value;
           }
           oksSum += matchedOks;
-          const annIndex = gtAnnotationIndices[gj]!;
-          persons.push({
-            annotationIndex: annIndex,
-            annotationId: annotations[annIndex]!.id,
-            oks: matchedOks,
-            detectionIndex,
-            maxOks,
-          });
+          const annotationIndex = gtAnnotationIndices[gj]!;
+          persons.push({ annotationIndex, annotationId: flat.gtId[annotationIndex]!, oks: matchedOks, detectionIndex, maxOks });
         }
         perImage.push({
           imageId: imageIds[ip]!,
           categoryId: categoryIds[cp]!,
           gtAnnotationIndices,
-          gtIds: Float64Array.from(gtAnnotationIndices, (i) => annotations[i]!.id),
+          gtIds,
           detectionIndices,
           detectionIds,
-          detectionScores: Float64Array.from(detectionIndices, (i) => dtScore[i]!),
+          detectionScores,
           detectionCountBeforeCut: dtCountAll,
           oks,
           areas: areaDetails,
           persons,
           meanPersonOks: persons.length > 0 ? oksSum / persons.length : null,
-          falsePositives: firstRangeFalsePositives,
+          falsePositives,
         });
       }
       catCursor += D;
@@ -646,6 +536,272 @@ export function evaluateKeypoints(
 }
 
 /**
+ * Hands out typed-array views into large shared ArrayBuffers. The per-image detail needs about 30 small arrays per
+ * image; giving each its own buffer made allocation and garbage collection a large share of the run time.
+ */
+class ArraySlab {
+  private buffer = new ArrayBuffer(0);
+  private offset = 0;
+
+  constructor(private readonly chunkBytes = 1 << 20) {}
+
+  private take(bytes: number): number {
+    const aligned = (bytes + 7) & ~7;
+    if (this.offset + aligned > this.buffer.byteLength) {
+      this.buffer = new ArrayBuffer(Math.max(this.chunkBytes, aligned));
+      this.offset = 0;
+    }
+    const at = this.offset;
+    this.offset += aligned;
+    return at;
+  }
+
+  f64(length: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(length * 8), length);
+  }
+
+  i32(length: number): Int32Array {
+    return new Int32Array(this.buffer, this.take(length * 4), length);
+  }
+
+  u8(length: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.take(length), length);
+  }
+
+  /** Copy of `source[0 .. length)` (the buffer of the returned view may already hold other views). */
+  copy<A extends Float64Array | Int32Array | Uint8Array>(source: A, length: number): A {
+    const out = (
+      source instanceof Float64Array ? this.f64(length) : source instanceof Int32Array ? this.i32(length) : this.u8(length)
+    ) as A;
+    out.set(source.subarray(0, length));
+    return out;
+  }
+}
+
+/** Inputs copied into typed arrays, indexed by annotation index (gt) or results index (dt). */
+interface FlatInputs {
+  readonly stride: number;
+  readonly numKeypoints: number;
+  readonly gtKeypoints: Float64Array;
+  readonly gtBbox: Float64Array;
+  readonly gtArea: Float64Array;
+  readonly gtId: Float64Array;
+  readonly gtCrowd: Uint8Array;
+  /** crowd or num_keypoints == 0 (README 3). */
+  readonly gtIgnoreBase: Uint8Array;
+  readonly dtKeypoints: Float64Array;
+  readonly dtArea: Float64Array;
+  readonly dtScore: Float64Array;
+  /** (2σ)² per keypoint. */
+  readonly variances: Float64Array;
+}
+
+/**
+ * pycocotools `computeOks` and `evaluateImg` for one image at a time, in preallocated buffers sized for the
+ * largest image, so the loops allocate nothing.
+ */
+class ImageMatcher {
+  /** D×G OKS of the current image, rows = detections in score order, columns = ground truth in file order. */
+  readonly oks: Float64Array;
+  /** Per detection of the current image: its highest OKS with any ground truth (-1 without ground truth). */
+  private readonly dtMaxOks: Float64Array;
+  private readonly expTerms: Float64Array;
+  private readonly labelled: Int32Array;
+  private readonly gtOrder: Int32Array;
+  private readonly gtIgnore: Uint8Array;
+  private readonly gtCrowd: Uint8Array;
+  private readonly gtMatches: Float64Array;
+  private readonly dtMatchPos: Int32Array;
+  private readonly dtIgnore: Uint8Array;
+  private readonly thresholds: Float64Array;
+  private G = 0;
+  private D = 0;
+
+  constructor(
+    private readonly flat: FlatInputs,
+    private readonly params: KeypointEvalParams,
+    maxGt: number,
+    maxDt: number,
+  ) {
+    const T = params.oksThresholds.length;
+    this.oks = new Float64Array(maxGt * maxDt);
+    this.dtMaxOks = new Float64Array(maxDt);
+    this.expTerms = new Float64Array(flat.numKeypoints);
+    this.labelled = new Int32Array(flat.numKeypoints);
+    this.gtOrder = new Int32Array(maxGt);
+    this.gtIgnore = new Uint8Array(maxGt);
+    this.gtCrowd = new Uint8Array(maxGt);
+    this.gtMatches = new Float64Array(T * maxGt);
+    this.dtMatchPos = new Int32Array(T * maxDt);
+    this.dtIgnore = new Uint8Array(T * maxDt);
+    // README 6: pycocotools compares against min(threshold, 1 - 1e-10).
+    this.thresholds = params.oksThresholds.map((t) => Math.min(t, 1 - 1e-10));
+  }
+
+  /** OKS matrix of one image (README 4), same operation order as pycocotools. */
+  computeOks(gtIndices: Int32Array, dtIndices: Int32Array): void {
+    const { stride, numKeypoints, gtKeypoints, gtBbox, gtArea, dtKeypoints, variances } = this.flat;
+    const { oks, expTerms, labelled } = this;
+    const G = gtIndices.length;
+    const D = dtIndices.length;
+    this.G = G;
+    this.D = D;
+    for (let gj = 0; gj < G; gj++) {
+      const gi = gtIndices[gj]!;
+      const gBase = gi * stride;
+      const areaDenominator = gtArea[gi]! + EPS;
+      let nLabelled = 0;
+      for (let k = 0; k < numKeypoints; k++) if (gtKeypoints[gBase + k * 3 + 2]! > 0) labelled[nLabelled++] = k;
+      if (nLabelled > 0) {
+        for (let d = 0; d < D; d++) {
+          const dBase = dtIndices[d]! * stride;
+          for (let i = 0; i < nLabelled; i++) {
+            const k3 = labelled[i]! * 3;
+            const dx = dtKeypoints[dBase + k3]! - gtKeypoints[gBase + k3]!;
+            const dy = dtKeypoints[dBase + k3 + 1]! - gtKeypoints[gBase + k3 + 1]!;
+            // (dx² + dy²) / vars / (area + eps) / 2 in pycocotools' order; × 0.5 is bit-identical to / 2.
+            expTerms[i] = Math.exp(-((dx * dx + dy * dy) / variances[labelled[i]!]! / areaDenominator) * 0.5);
+          }
+          oks[d * G + gj] = pairwiseSum(expTerms, 0, nLabelled) / nLabelled;
+        }
+      } else {
+        // No labelled keypoint: distance to the bbox grown by its own w/h on every side, over all K points.
+        const bx = gtBbox[gi * 4]!;
+        const by = gtBbox[gi * 4 + 1]!;
+        const bw = gtBbox[gi * 4 + 2]!;
+        const bh = gtBbox[gi * 4 + 3]!;
+        const x0 = bx - bw;
+        const x1 = bx + bw * 2;
+        const y0 = by - bh;
+        const y1 = by + bh * 2;
+        for (let d = 0; d < D; d++) {
+          const dBase = dtIndices[d]! * stride;
+          for (let k = 0; k < numKeypoints; k++) {
+            const xd = dtKeypoints[dBase + k * 3]!;
+            const yd = dtKeypoints[dBase + k * 3 + 1]!;
+            const dx = Math.max(0, x0 - xd) + Math.max(0, xd - x1);
+            const dy = Math.max(0, y0 - yd) + Math.max(0, yd - y1);
+            expTerms[k] = Math.exp(-((dx * dx + dy * dy) / variances[k]! / areaDenominator) * 0.5);
+          }
+          oks[d * G + gj] = pairwiseSum(expTerms, 0, numKeypoints) / numKeypoints;
+        }
+      }
+    }
+    for (let d = 0; d < D; d++) {
+      let max = -1;
+      for (let gj = 0; gj < G; gj++) max = Math.max(max, oks[d * G + gj]!);
+      this.dtMaxOks[d] = max;
+    }
+  }
+
+  /**
+   * pycocotools `evaluateImg` for area range `a` on the image whose OKS was computed last. Writes the status of
+   * each detection per threshold into `status[offset + t * tStride + d]` and returns the count of not-ignored GT.
+   */
+  matchRange(
+    a: number,
+    gtIndices: Int32Array,
+    dtIndices: Int32Array,
+    status: Uint8Array,
+    offset: number,
+    tStride: number,
+  ): number {
+    const { gtArea, gtCrowd: crowdByAnn, gtIgnoreBase, gtId, dtArea } = this.flat;
+    const { oks, dtMaxOks, gtOrder, gtIgnore, gtCrowd, gtMatches, dtMatchPos, dtIgnore, thresholds, G, D } = this;
+    const range = this.params.areaRanges[a]!;
+    const minArea = range.minAreaPx2;
+    const maxArea = range.maxAreaPx2;
+    const T = thresholds.length;
+
+    // README 3 and 7: ignore = crowd / no keypoints / area outside the inclusive range. Matching order: not-ignored
+    // first, file order within each group (stable argsort, README 6).
+    let w = 0;
+    for (let gj = 0; gj < G; gj++) {
+      const gi = gtIndices[gj]!;
+      const area = gtArea[gi]!;
+      if (!(gtIgnoreBase[gi] === 1 || area < minArea || area > maxArea)) gtOrder[w++] = gj;
+    }
+    const notIgnored = w;
+    for (let gj = 0; gj < G; gj++) {
+      const gi = gtIndices[gj]!;
+      const area = gtArea[gi]!;
+      if (gtIgnoreBase[gi] === 1 || area < minArea || area > maxArea) gtOrder[w++] = gj;
+    }
+    for (let j = 0; j < G; j++) {
+      gtIgnore[j] = j >= notIgnored ? 1 : 0;
+      gtCrowd[j] = crowdByAnn[gtIndices[gtOrder[j]!]!]!;
+    }
+    gtMatches.fill(0, 0, T * G);
+    dtMatchPos.fill(-1, 0, T * D);
+    dtIgnore.fill(0, 0, T * D);
+
+    // README 6: greedy matching per threshold, detections in score order; the last GT with the best OKS >= the
+    // threshold wins; crowd GT stay available; once a not-ignored candidate exists, ignored GT are not considered.
+    for (let t = 0; t < T; t++) {
+      const threshold = thresholds[t]!;
+      const gtRow = t * G;
+      for (let d = 0; d < D; d++) {
+        // Shortcut with the same outcome: no ground truth reaches the threshold, so the scan below would find none.
+        if (dtMaxOks[d]! < threshold) continue;
+        let best = threshold;
+        let m = -1;
+        const oksRow = d * G;
+        for (let j = 0; j < G; j++) {
+          if (gtMatches[gtRow + j]! > 0 && gtCrowd[j] === 0) continue;
+          if (m > -1 && gtIgnore[m] === 0 && gtIgnore[j] === 1) break;
+          const value = oks[oksRow + gtOrder[j]!]!;
+          if (value < best) continue;
+          best = value;
+          m = j;
+        }
+        if (m === -1) continue;
+        dtIgnore[t * D + d] = gtIgnore[m]!;
+        dtMatchPos[t * D + d] = m;
+        gtMatches[gtRow + m] = dtIndices[d]! + 1;
+      }
+    }
+
+    // Unmatched detections outside the area range are ignored (README 6). pycocotools tests "unmatched" as
+    // "matched annotation id == 0", so a match to an annotation whose id is 0 counts as unmatched here and in
+    // accumulate; the quirk is kept.
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < D; d++) {
+        const i = t * D + d;
+        const m = dtMatchPos[i]!;
+        const matchedId = m < 0 ? 0 : gtId[gtIndices[gtOrder[m]!]!]!;
+        const area = dtArea[dtIndices[d]!]!;
+        if (matchedId === 0 && (area < minArea || area > maxArea)) dtIgnore[i] = 1;
+        status[offset + t * tStride + d] = dtIgnore[i] === 1 ? 0 : matchedId !== 0 ? 1 : 2;
+      }
+    }
+    return notIgnored;
+  }
+
+  /** Copies of the last `matchRange` result, in pycocotools' evalImgs layout. */
+  snapshot(a: number, gtIndices: Int32Array, slab: ArraySlab): ImageAreaMatches {
+    const { G, D } = this;
+    const T = this.thresholds.length;
+    const gtOrder = slab.copy(this.gtOrder, G);
+    const gtIds = slab.f64(G);
+    for (let j = 0; j < G; j++) gtIds[j] = this.flat.gtId[gtIndices[gtOrder[j]!]!]!;
+    const dtMatches = slab.f64(T * D);
+    for (let i = 0; i < T * D; i++) {
+      const m = this.dtMatchPos[i]!;
+      dtMatches[i] = m >= 0 ? gtIds[m]! : 0;
+    }
+    return {
+      areaLabel: this.params.areaRanges[a]!.label,
+      gtOrder,
+      gtIds,
+      gtIgnore: slab.copy(this.gtIgnore, G),
+      dtMatches,
+      gtMatches: slab.copy(this.gtMatches, T * G),
+      dtIgnore: slab.copy(this.dtIgnore, T * D),
+    };
+  }
+}
+
+/**
  * pycocotools `accumulate` for one category: precision envelope, recall and the precision sampled at each recall
  * threshold, for every area range and OKS threshold (README 8).
  */
@@ -685,7 +841,7 @@ function accumulateCategory(input: {
         if (s === 1) tp++;
         else if (s === 2) fp++;
         recallCurve[n] = tp / npig;
-        precisionCurve[n] = tp / (fp + tp + FLOAT64_EPS);
+        precisionCurve[n] = tp / (fp + tp + EPS);
       }
       input.recall[(t * numCategories + k) * A + a] = N > 0 ? recallCurve[N - 1]! : 0;
       // Precision envelope: non-increasing from the right.

@@ -17,6 +17,8 @@ const STATS_WINDOW_MS = 2000;
 
 interface LiveStats {
   fps: number;
+  /** Keypoints at or above the threshold in the last drawn frame, over all models. */
+  keypointsDrawn: number;
   latencyMsByModel: Record<string, number>;
   dropped: number;
 }
@@ -34,7 +36,7 @@ export function WebcamPanel() {
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [cameraId, setCameraId] = useState<string>('');
-  const [stats, setStats] = useState<LiveStats>({ fps: 0, latencyMsByModel: {}, dropped: 0 });
+  const [stats, setStats] = useState<LiveStats>({ fps: 0, keypointsDrawn: 0, latencyMsByModel: {}, dropped: 0 });
   const [error, setError] = useState<string | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -46,6 +48,7 @@ export function WebcamPanel() {
     latencyMsByModel: new Map<string, number[]>(),
     drawnAtMs: [] as number[],
     dropped: 0,
+    keypointsDrawn: 0,
   });
   const settings = useRef({ models, threshold });
   useEffect(() => {
@@ -65,11 +68,14 @@ export function WebcamPanel() {
     const transform = { ...fitImage(size, size), mirrorWidthPx: frame.width };
     drawImage(ctx, frame, size, size, transform);
     const radius = pointRadiusFor(frame.width, frame.height);
+    let keypointsDrawn = 0;
     for (const model of settings.current.models) {
       const poses = live.current.posesByModel.get(model.id);
       if (!poses) continue;
+      for (const pose of poses) keypointsDrawn += pose.keypoints.filter((k) => k.score >= settings.current.threshold).length;
       drawPoseLayer(ctx, { poses, skeleton: SKELETONS[model.keypointLayout], colour: modelColour(model.id, MODEL_IDS) }, { transform, minScore: settings.current.threshold, pointRadiusPx: radius });
     }
+    live.current.keypointsDrawn = keypointsDrawn;
   }, []);
 
   const onFrameMessage = useCallback(
@@ -167,7 +173,7 @@ export function WebcamPanel() {
       const drawn = state.drawnAtMs.filter((t) => now - t < STATS_WINDOW_MS);
       const latencyMsByModel: Record<string, number> = {};
       for (const [id, list] of state.latencyMsByModel) latencyMsByModel[id] = list.reduce((a, b) => a + b, 0) / Math.max(1, list.length);
-      setStats({ fps: (drawn.length * 1000) / STATS_WINDOW_MS, latencyMsByModel, dropped: state.dropped });
+      setStats({ fps: (drawn.length * 1000) / STATS_WINDOW_MS, keypointsDrawn: state.keypointsDrawn, latencyMsByModel, dropped: state.dropped });
     }, 500);
     return () => {
       running = false;
@@ -235,7 +241,7 @@ export function WebcamPanel() {
         <div className="webcam-view">
           <video ref={videoRef} muted playsInline className="visually-hidden" />
           <canvas ref={canvasRef} className="webcam-canvas" role="img" aria-label="Webcam with keypoints" />
-          <p className="live-stats" data-testid="webcam-stats" data-fps={stats.fps.toFixed(1)}>
+          <p className="live-stats" data-testid="webcam-stats" data-fps={stats.fps.toFixed(1)} data-keypoints={stats.keypointsDrawn}>
             {stats.fps.toFixed(1)} FPS drawn · {latencyText || 'waiting for the first frame…'} · {stats.dropped} frames dropped while busy
           </p>
         </div>

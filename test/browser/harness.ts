@@ -1,0 +1,294 @@
+/**
+ * End-to-end harness: serves the production build (dist/, built beforehand by `npm run build`) with
+ * scripts/serve.mjs on a free port, drives Debian's Chromium with playwright-core, and records every
+ * request the page (and its workers) makes. Builds nothing itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { CellResult, ImageItem } from '../../src/store/types';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+export const PEOPLE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'people');
+export const ROTATED_DIR = join(REPO_ROOT, 'test', 'fixtures', 'rotated');
+export const BROWSER_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'browser');
+
+/** The seven models' display names, in the app's order, with their ids. */
+export const MODELS = [
+  { id: 'movenet-lightning', name: 'MoveNet SinglePose Lightning' },
+  { id: 'movenet-thunder', name: 'MoveNet SinglePose Thunder' },
+  { id: 'movenet-multipose', name: 'MoveNet MultiPose Lightning' },
+  { id: 'blazepose-lite', name: 'BlazePose lite' },
+  { id: 'blazepose-full', name: 'BlazePose full' },
+  { id: 'blazepose-heavy', name: 'BlazePose heavy' },
+  { id: 'posenet', name: 'PoseNet (MobileNetV1)' },
+] as const;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+export function chromiumPath(): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) {
+    throw new Error(`Chromium not found at ${path}: install it with \`apt-get install chromium\` or set CHROMIUM_PATH to a Chromium/Chrome binary.`);
+  }
+  return path;
+}
+
+/** What the tests read from `window.keypointBench.getState()` (plain, serialisable parts only). */
+export interface StateSnapshot {
+  images: Pick<ImageItem, 'id' | 'name' | 'widthPx' | 'heightPx' | 'status' | 'error'>[];
+  results: Record<string, Omit<CellResult, 'requestId'>>;
+  backend: { choice: string; active: string | null; status: string; error: string | null };
+  selectedModelIds: string[];
+  visibleImageIds: string[];
+  focusedImageId: string | null;
+  notices: { area: string; message: string }[];
+  batch: { total: number; done: number };
+}
+
+export interface AppSession {
+  baseUrl: string;
+  context: BrowserContext;
+  page: Page;
+  /** Every request URL seen so far, page and workers, in order. */
+  requests: string[];
+  /** Page errors and console errors, for failure messages. */
+  pageErrors: string[];
+  close: () => Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Extra Chromium switches, e.g. the fake camera ones. */
+  extraArgs?: string[];
+  viewport?: { width: number; height: number };
+}
+
+/** Starts scripts/serve.mjs on a free port and resolves with the URL it prints. */
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'serve.mjs'), '--port', String(port)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL within 20 s:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /running at (http:\/\/\S+?\/)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve.mjs exited with ${code}:\n${output}`));
+    });
+  });
+  return { url, child };
+}
+
+/** Server + Chromium + one page on the app, with every request recorded. */
+export async function openApp(options: SessionOptions = {}): Promise<AppSession> {
+  if (!existsSync(join(DIST_DIR, 'index.html'))) {
+    throw new Error('dist/index.html not found: run `npm run build` first (the browser tests test the production build).');
+  }
+  const executablePath = chromiumPath();
+  const server = await startServer();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'keypoint-bench-chromium-'));
+  let context: BrowserContext | null = null;
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
+      viewport: options.viewport ?? { width: 1400, height: 900 },
+      acceptDownloads: true,
+    });
+    const requests: string[] = [];
+    const pageErrors: string[] = [];
+    // Context-level: includes requests from dedicated workers (the inference worker fetches the weights).
+    context.on('request', (request) => requests.push(request.url()));
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
+    });
+    await page.goto(server.url);
+    await page.waitForFunction(() => 'keypointBench' in window);
+    const ctx = context;
+    return {
+      baseUrl: server.url,
+      context: ctx,
+      page,
+      requests,
+      pageErrors,
+      close: async () => {
+        await ctx.close().catch(() => undefined);
+        server.child.kill();
+        rmSync(userDataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await context?.close().catch(() => undefined);
+    server.child.kill();
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The store's state, minus bitmaps, files and functions. */
+export async function getState(page: Page): Promise<StateSnapshot> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { keypointBench: { getState: () => Record<string, unknown> } }).keypointBench.getState() as unknown as {
+      images: { id: string; name: string; widthPx: number; heightPx: number; status: string; error: string | null }[];
+      results: Record<string, { status: string; poses: unknown[]; latencyMs: number | null; backend: string | null; error: string | null }>;
+      backend: { choice: string; active: string | null; status: string; error: string | null };
+      selectedModelIds: string[];
+      visibleImageIds: string[];
+      focusedImageId: string | null;
+      notices: { area: string; message: string }[];
+      batch: { total: number; done: number };
+    };
+    return JSON.parse(
+      JSON.stringify({
+        images: s.images.map(({ id, name, widthPx, heightPx, status, error }) => ({ id, name, widthPx, heightPx, status, error })),
+        results: Object.fromEntries(
+          Object.entries(s.results).map(([k, c]) => [k, { status: c.status, poses: c.poses, latencyMs: c.latencyMs, backend: c.backend, error: c.error }]),
+        ),
+        backend: { choice: s.backend.choice, active: s.backend.active, status: s.backend.status, error: s.backend.error },
+        selectedModelIds: s.selectedModelIds,
+        visibleImageIds: s.visibleImageIds,
+        focusedImageId: s.focusedImageId,
+        notices: s.notices.map(({ area, message }) => ({ area, message })),
+        batch: { total: s.batch.total, done: s.batch.done },
+      }),
+    ) as never;
+  });
+}
+
+/** Waits until the backend is ready and returns its name. */
+export async function waitForBackend(page: Page, timeoutMs = 120_000): Promise<string> {
+  const status = page.getByTestId('backend-status');
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-testid=backend-status]');
+      return !!el && (el.getAttribute('data-backend') ?? '') !== '' && !/Measuring|Starting/.test(el.textContent ?? '');
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  return (await status.getAttribute('data-backend')) ?? '';
+}
+
+/** Ticks exactly the given models (by display name) in the model list. */
+export async function selectModels(page: Page, names: readonly string[]): Promise<void> {
+  for (const model of MODELS) {
+    const box = page.getByRole('checkbox', { name: model.name, exact: true });
+    await box.setChecked(names.includes(model.name));
+  }
+}
+
+/** Files as plain data for page.evaluate. */
+export interface FilePayload {
+  name: string;
+  type: string;
+  base64: string;
+}
+
+export function filePayload(path: string, type = 'image/jpeg', name = basename(path)): FilePayload {
+  return { name, type, base64: readFileSync(path).toString('base64') };
+}
+
+/** Simulates dropping files onto the page: dragenter, dragover and drop on document.body with a real DataTransfer. */
+export async function dropFiles(page: Page, files: FilePayload[]): Promise<void> {
+  await page.evaluate((payloads) => {
+    const dataTransfer = new DataTransfer();
+    for (const p of payloads) {
+      const bytes = Uint8Array.from(atob(p.base64), (c) => c.charCodeAt(0));
+      dataTransfer.items.add(new File([bytes], p.name, { type: p.type }));
+    }
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+    }
+  }, files);
+}
+
+export interface GalleryCell {
+  image: string;
+  modelId: string;
+  status: string;
+  poses: number | null;
+  caption: string;
+}
+
+/** Every gallery cell on screen: image name, model, data-status, data-poses, caption. */
+export async function galleryCells(page: Page): Promise<GalleryCell[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.gallery-row')].flatMap((row) =>
+      [...row.querySelectorAll<HTMLElement>('.cell[data-model-id]')].map((cell) => ({
+        image: row.dataset.imageName ?? '',
+        modelId: cell.dataset.modelId ?? '',
+        status: cell.dataset.status ?? '',
+        poses: cell.dataset.poses ? Number(cell.dataset.poses) : null,
+        caption: cell.querySelector('figcaption')?.textContent ?? '',
+      })),
+    ),
+  );
+}
+
+/**
+ * Waits until every listed image has a gallery row whose cells are exactly `modelIds`, all `done`.
+ * Fails early, listing them, as soon as any cell is `error`.
+ */
+export async function waitForCellsDone(page: Page, imageNames: readonly string[], modelIds: readonly string[], timeoutMs: number): Promise<GalleryCell[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: GalleryCell[] = [];
+  for (;;) {
+    last = (await galleryCells(page)).filter((c) => imageNames.includes(c.image));
+    const errors = last.filter((c) => c.status === 'error');
+    if (errors.length > 0) {
+      throw new Error(`cells failed:\n${errors.map((c) => `  ${c.image} × ${c.modelId}: ${c.caption}`).join('\n')}`);
+    }
+    const complete = imageNames.every((name) => {
+      const cells = last.filter((c) => c.image === name);
+      return cells.length === modelIds.length && modelIds.every((id) => cells.some((c) => c.modelId === id && c.status === 'done'));
+    });
+    if (complete) return last;
+    if (Date.now() > deadline) {
+      const pending = last.filter((c) => c.status !== 'done').map((c) => `  ${c.image} × ${c.modelId}: ${c.status}`);
+      throw new Error(`not all cells done after ${timeoutMs / 1000} s (${last.length} cells seen):\n${pending.join('\n')}`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+export function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = '89504e470d0a1a0a';
+  if (bytes.subarray(0, 8).toString('hex') !== signature) throw new Error('not a PNG (bad signature)');
+  if (bytes.subarray(12, 16).toString('ascii') !== 'IHDR') throw new Error('not a PNG (no IHDR first)');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Requests that left the page's origin (blob: and data: URLs are local). */
+export function foreignRequests(requests: readonly string[], baseUrl: string): string[] {
+  const origin = new URL(baseUrl).origin;
+  return requests.filter((url) => {
+    if (url.startsWith('blob:') || url.startsWith('data:')) return false;
+    return new URL(url).origin !== origin;
+  });
+}
