@@ -557,15 +557,18 @@ class ArraySlab {
   }
 
   f64(length: number): Float64Array {
-    return new Float64Array(this.buffer, this.take(length * 8), length);
+    const at = this.take(length * 8); // before reading this.buffer: take() may replace it
+    return new Float64Array(this.buffer, at, length);
   }
 
   i32(length: number): Int32Array {
-    return new Int32Array(this.buffer, this.take(length * 4), length);
+    const at = this.take(length * 4); // before reading this.buffer: take() may replace it
+    return new Int32Array(this.buffer, at, length);
   }
 
   u8(length: number): Uint8Array {
-    return new Uint8Array(this.buffer, this.take(length), length);
+    const at = this.take(length);
+    return new Uint8Array(this.buffer, at, length);
   }
 
   /** Copy of `source[0 .. length)` (the buffer of the returned view may already hold other views). */
