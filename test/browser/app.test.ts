@@ -1,0 +1,219 @@
+/**
+ * The production build in real Chromium, used as a person would: backend choice, bad input, EXIF
+ * rotation, all seven models on several photos (picked and dropped), side-by-side view and PNG
+ * export. One browser and one page for the whole file; the steps run in order and build on each other.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import {
+  MODELS,
+  PEOPLE_DIR,
+  ROTATED_DIR,
+  dropFiles,
+  filePayload,
+  foreignRequests,
+  getState,
+  openApp,
+  pngSize,
+  waitForBackend,
+  waitForCellsDone,
+  type AppSession,
+} from './harness';
+
+const DEFAULT_MODEL_IDS = ['movenet-lightning', 'blazepose-lite'];
+const ALL_MODEL_IDS = MODELS.map((m) => m.id);
+/** Picked through "Add images"; 121181 has three large people (the multi-person check). */
+const PICKED = ['000000121181.jpg', '000000030752.jpg', '000000463557.jpg'];
+/** Dropped onto the window. */
+const DROPPED = ['000000126995.jpg'];
+
+let app: AppSession;
+
+beforeAll(async () => {
+  app = await openApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function clearImages(): Promise<void> {
+  await app.page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await app.page.waitForFunction(() => document.querySelectorAll('.gallery-row').length === 0);
+}
+
+describe('Keypoint Bench in Chromium (production build)', () => {
+  it('is cross-origin isolated and Auto picks WASM, explaining why the software GPU backends were skipped', async () => {
+    const { page } = app;
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.getByRole('combobox', { name: 'Backend' }).inputValue()).toBe('auto');
+    const backend = await waitForBackend(page);
+    expect(backend, `backend status: ${await page.getByTestId('backend-status').textContent()}`).toBe('wasm');
+    const reason = (await page.getByTestId('backend-reason').textContent()) ?? '';
+    // This machine has no GPU: WebGL (and WebGPU, when Chromium offers an adapter) are SwiftShader.
+    expect(reason).toMatch(/^wasm: fastest on this device/);
+    expect(reason).toMatch(/webgl skipped: software renderer \(.*SwiftShader.*\)/i);
+    expect(reason).toMatch(/webgpu skipped: (software adapter|no WebGPU adapter|WebGPU not supported)/i);
+    // WASM uses threads because the page is isolated.
+    const wasmProbe = (await page.locator('details.why li', { hasText: /^wasm:/ }).textContent()) ?? '';
+    const threads = Number(/^wasm: (\d+) threads?/.exec(wasmProbe)?.[1] ?? 0);
+    expect(threads, wasmProbe).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
+  });
+
+  it('names a non-image file and a corrupt JPEG, and still processes the good image', async () => {
+    const { page } = app;
+    const good = PICKED[1] ?? '';
+    await page.getByLabel('Add images', { exact: true }).setInputFiles([
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('these are not pixels\n') },
+      { name: 'corrupt.jpg', mimeType: 'image/jpeg', buffer: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 0x5a)]) },
+      { name: good, mimeType: 'image/jpeg', buffer: readFileSync(join(PEOPLE_DIR, good)) },
+    ]);
+    // The text file is refused up front with a notice naming it; it never becomes a row.
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'notes.txt' }).count()).toBe(1);
+    expect(await page.getByRole('alert').filter({ hasText: 'notes.txt' }).textContent()).toMatch(/notes\.txt: not a supported image type/);
+    expect(await page.locator('.gallery-row[data-image-name="notes.txt"]').count()).toBe(0);
+    // The corrupt JPEG gets a row with an error naming it, and no model cells.
+    const corruptRow = page.locator('.gallery-row[data-image-name="corrupt.jpg"]');
+    await expect.poll(() => corruptRow.getByRole('alert').count(), { timeout: 30_000 }).toBe(1);
+    expect(await corruptRow.getByRole('alert').textContent()).toMatch(/corrupt\.jpg: cannot be decoded/);
+    expect(await corruptRow.locator('.cell').count()).toBe(0);
+    // The good image is processed by both default models.
+    const cells = await waitForCellsDone(page, [good], DEFAULT_MODEL_IDS, 240_000);
+    for (const cell of cells) expect(cell.poses, `${cell.image} × ${cell.modelId}`).toBeGreaterThanOrEqual(1);
+    const state = await getState(page);
+    expect(state.images.map((im) => [im.name, im.status])).toEqual([
+      ['corrupt.jpg', 'error'],
+      [good, 'ready'],
+    ]);
+    await clearImages();
+  });
+
+  it('shows an EXIF-rotated photo upright, with the same MoveNet Lightning keypoints as the upright original', async () => {
+    const { page } = app;
+    await page.getByLabel('Add images', { exact: true }).setInputFiles([join(ROTATED_DIR, 'rotated-exif6.jpg'), join(ROTATED_DIR, 'upright.jpg')]);
+    await waitForCellsDone(page, ['rotated-exif6.jpg', 'upright.jpg'], DEFAULT_MODEL_IDS, 240_000);
+    const state = await getState(page);
+    const rotated = state.images.find((im) => im.name === 'rotated-exif6.jpg');
+    const upright = state.images.find((im) => im.name === 'upright.jpg');
+    if (!rotated || !upright) throw new Error(`images missing from the store: ${state.images.map((im) => im.name).join(', ')}`);
+    // Stored 425×640, shown and reported upright as 640×425.
+    expect([rotated.widthPx, rotated.heightPx]).toEqual([640, 425]);
+    expect([upright.widthPx, upright.heightPx]).toEqual([640, 425]);
+    expect(await page.locator('.gallery-row[data-image-name="rotated-exif6.jpg"] .dims').textContent()).toBe('640×425');
+
+    const posesOf = (imageId: string) => state.results[`${imageId}|movenet-lightning`]?.poses ?? [];
+    const [rotatedPose] = posesOf(rotated.id);
+    const [uprightPose] = posesOf(upright.id);
+    if (!rotatedPose || !uprightPose) throw new Error('MoveNet Lightning found no pose on one of the two files');
+    expect(rotatedPose.keypoints).toHaveLength(17);
+    expect(rotatedPose.keypoints.map((k) => k.name)).toEqual(uprightPose.keypoints.map((k) => k.name));
+    const confident = uprightPose.keypoints.filter((k) => k.score >= 0.3);
+    expect(confident.length, 'confident keypoints on the upright photo').toBeGreaterThanOrEqual(10);
+    for (const [i, u] of uprightPose.keypoints.entries()) {
+      const r = rotatedPose.keypoints[i];
+      if (!r || u.score < 0.3) continue;
+      const distancePx = Math.hypot(r.x - u.x, r.y - u.y);
+      expect(distancePx, `${u.name}: rotated (${r.x.toFixed(1)}, ${r.y.toFixed(1)}) vs upright (${u.x.toFixed(1)}, ${u.y.toFixed(1)})`).toBeLessThanOrEqual(4);
+    }
+    await clearImages();
+  });
+
+  it('runs all seven models on photos added with "Add images" and by dropping', async () => {
+    const { page } = app;
+    await page.getByLabel('Add images', { exact: true }).setInputFiles(PICKED.map((name) => join(PEOPLE_DIR, name)));
+    await dropFiles(page, DROPPED.map((name) => filePayload(join(PEOPLE_DIR, name))));
+    await page.getByRole('button', { name: 'Select all', exact: true }).click();
+    for (const model of MODELS) expect(await page.getByRole('checkbox', { name: model.name, exact: true }).isChecked()).toBe(true);
+
+    const images = [...PICKED, ...DROPPED];
+    const started = Date.now();
+    const cells = await waitForCellsDone(page, images, ALL_MODEL_IDS, 270_000);
+    console.log(`all 7 models on ${images.length} images: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(cells).toHaveLength(images.length * ALL_MODEL_IDS.length);
+    for (const model of MODELS) {
+      expect(await page.locator(`li[data-model-id="${model.id}"]`).getAttribute('data-state'), model.name).toBe('ready');
+    }
+    // Real photos of people: (nearly) every model finds someone on every image.
+    const withPose = cells.filter((c) => (c.poses ?? 0) >= 1);
+    expect(withPose.length, cells.map((c) => `${c.image} × ${c.modelId}: ${c.poses}`).join('\n')).toBeGreaterThanOrEqual(Math.ceil(0.9 * cells.length));
+    for (const c of cells.filter((cell) => cell.modelId === 'movenet-lightning' || cell.modelId === 'movenet-thunder')) {
+      expect(c.poses, `${c.image} × ${c.modelId}`).toBe(1);
+    }
+    const frisbee = cells.find((c) => c.image === '000000121181.jpg' && c.modelId === 'movenet-multipose');
+    expect(frisbee?.poses, 'MultiPose on three frisbee players').toBeGreaterThanOrEqual(2);
+
+    const state = await getState(page);
+    expect(state.backend.active).toBe('wasm');
+    for (const image of state.images) {
+      for (const modelId of ALL_MODEL_IDS) {
+        const cell = state.results[`${image.id}|${modelId}`];
+        expect(cell?.backend, `${image.name} × ${modelId}`).toBe('wasm');
+        // Keypoints are in the original image's pixels.
+        for (const pose of cell?.poses ?? []) {
+          for (const k of pose.keypoints.filter((kp) => kp.score >= 0.5)) {
+            expect(k.x).toBeGreaterThan(-0.05 * image.widthPx);
+            expect(k.x).toBeLessThan(1.05 * image.widthPx);
+            expect(k.y).toBeGreaterThan(-0.05 * image.heightPx);
+            expect(k.y).toBeLessThan(1.05 * image.heightPx);
+          }
+        }
+      }
+    }
+    const progress = (await page.getByTestId('batch-progress').textContent()) ?? '';
+    const match = /Processed (\d+) of (\d+) images/.exec(progress);
+    expect(match, progress).not.toBeNull();
+    expect(match?.[1]).toBe(match?.[2]);
+    expect(progress).toMatch(/done$/);
+  });
+
+  it('exports the side-by-side view and the grid as PNGs of the expected size', async () => {
+    const { page } = app;
+    const name = PICKED[0] ?? '';
+    await page.getByRole('button', { name, exact: true }).click();
+    const compare = page.locator('section.compare');
+    await compare.waitFor();
+    expect(await compare.locator('.cell').count()).toBe(ALL_MODEL_IDS.length);
+    expect(await compare.locator('.cell[data-status="done"]').count()).toBe(ALL_MODEL_IDS.length);
+
+    const state = await getState(page);
+    const image = state.images.find((im) => im.name === name);
+    if (!image) throw new Error(`${name} not in the store`);
+    const expectedSingle = screenshotSizePx(ALL_MODEL_IDS.length, [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }], SCREENSHOT_LAYOUT.singleCellWidthPx);
+
+    const exportPng = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
+      const path = await download.path();
+      const bytes = readFileSync(path);
+      const fileName = download.suggestedFilename();
+      expect(fileName).toMatch(/^keypoint-bench-.*\.png$/);
+      const size = pngSize(bytes);
+      await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${fileName} (${size.width}×${size.height})`);
+      return size;
+    };
+
+    expect(await exportPng()).toEqual(expectedSingle);
+
+    await page.keyboard.press('Escape');
+    await compare.waitFor({ state: 'detached' });
+    await page.locator('.gallery').waitFor();
+
+    const gridState = await getState(page);
+    const ready = gridState.images.filter((im) => im.status === 'ready');
+    const visible = gridState.visibleImageIds.map((id) => ready.find((im) => im.id === id)).filter((im) => im !== undefined);
+    const rows = (visible.length > 0 ? visible : ready).slice(0, 12).map((im) => ({ imageSizePx: { width: im.widthPx, height: im.heightPx } }));
+    const gridSize = await exportPng();
+    const expectedGridWidth = 2 * SCREENSHOT_LAYOUT.marginPx + ALL_MODEL_IDS.length * SCREENSHOT_LAYOUT.gridCellWidthPx + (ALL_MODEL_IDS.length - 1) * SCREENSHOT_LAYOUT.gapPx;
+    expect(gridSize.width).toBe(expectedGridWidth);
+    expect(gridSize).toEqual(screenshotSizePx(ALL_MODEL_IDS.length, rows, SCREENSHOT_LAYOUT.gridCellWidthPx));
+  });
+
+  it('made only same-origin requests, including the worker that fetched the weights', () => {
+    const foreign = foreignRequests(app.requests, app.baseUrl);
+    expect(foreign).toEqual([]);
+    // The recorder did see the worker's traffic: weights and WASM binaries.
+    expect(app.requests.some((url) => url.includes('/models/blazepose-heavy'))).toBe(true);
+    expect(app.requests.some((url) => url.includes('/tfjs-wasm/'))).toBe(true);
+  });
+});
