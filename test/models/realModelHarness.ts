@@ -5,14 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { toCoco17 } from '../../src/core/keypointMapping';
 import { keypointOks } from '../../src/core/metrics/oks';
 import { COCO17, SKELETONS, mirrorKeypointName } from '../../src/core/skeletons';
-import type { ImageSizePx, ModelId, Pose } from '../../src/core/types';
-import type { EstimateMode, ModelAdapter } from '../../src/inference/modelAdapter';
+import type { ModelId, Pose } from '../../src/core/types';
+import type { ModelAdapter } from '../../src/inference/modelAdapter';
 import { adapterFactory, modelInfo } from '../../src/inference/modelRegistry';
-// Aliased: a call to anything named use… trips eslint's react-hooks/rules-of-hooks outside a component.
 import { selectNodeWasmBackend } from '../../src/node/nodeBackend';
 import { decodeImageFile, imageTensor } from '../../src/node/nodeImages';
 import { nodeModelFiles } from '../../src/node/nodeModelFiles';
@@ -89,37 +88,8 @@ export async function loadImageTensor(path: string): Promise<tf.Tensor3D> {
   return imageTensor(await decodeImageFile(path));
 }
 
-/** Integer pixel rectangle inside an image. */
-export interface CropPx {
-  xPx: number;
-  yPx: number;
-  widthPx: number;
-  heightPx: number;
-}
-
-/** The GT box grown by `marginFraction` of its width/height on each side, clamped to the image. */
-export function personCrop(bbox: readonly [number, number, number, number], imageSize: ImageSizePx, marginFraction: number): CropPx {
-  const [x, y, width, height] = bbox;
-  const left = Math.max(0, Math.floor(x - marginFraction * width));
-  const top = Math.max(0, Math.floor(y - marginFraction * height));
-  const right = Math.min(imageSize.width, Math.ceil(x + width + marginFraction * width));
-  const bottom = Math.min(imageSize.height, Math.ceil(y + height + marginFraction * height));
-  return { xPx: left, yPx: top, widthPx: right - left, heightPx: bottom - top };
-}
-
-/** Runs the model on a crop of `image` and returns its poses in full-image pixels. */
-export async function estimateInCrop(adapter: ModelAdapter, image: tf.Tensor3D, crop: CropPx, mode: EstimateMode = 'still'): Promise<Pose[]> {
-  const cropTensor = tf.slice(image, [crop.yPx, crop.xPx, 0], [crop.heightPx, crop.widthPx, 3]);
-  try {
-    const poses = await adapter.estimate(cropTensor, { mode });
-    return poses.map((pose) => ({
-      score: pose.score,
-      keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x + crop.xPx, y: k.y + crop.yPx })),
-    }));
-  } finally {
-    cropTensor.dispose();
-  }
-}
+export { personCrop, type CropPx } from '../../src/core/crops';
+export { estimateInCrop } from '../../src/inference/cropEstimate';
 
 /** A pose of the model's layout as 17 COCO points (checking the names the model reported on the way). */
 export function cocoPoints(pose: Pose, adapter: ModelAdapter): PointPx[] {

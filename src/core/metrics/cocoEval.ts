@@ -222,43 +222,48 @@ function stableSortByScoreDesc(order: Int32Array, start: number, count: number, 
 }
 
 /**
- * pycocotools' loadRes area for each result (README 1, 2): by default the extent of all K keypoints,
- * including unlabelled (0, 0) ones; but if `results[0]` has a non-empty `bbox`, every area is `bbox w × h`.
+ * pycocotools' loadRes area when `results[0]` has a non-empty `bbox` (README 2): every area is `bbox w × h`.
  */
-function detectionAreas(results: readonly CocoKeypointResult[]): { areas: Float64Array; fromBboxes: boolean } {
-  const areas = new Float64Array(results.length);
-  const fromBboxes = (results[0]?.bbox?.length ?? 0) > 0;
+function bboxAreas(results: readonly CocoKeypointResult[], areas: Float64Array): void {
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
-    if (fromBboxes) {
-      const bbox = result.bbox;
-      if (!bbox || bbox.length < 4) {
-        throw new CocoEvalError(
-          `results[0] has a bbox, so pycocotools' loadRes takes every area from the bbox, but results[${i}] ` +
-            `(image ${result.image_id}) has ${bbox ? 'an empty one' : 'none'}: pycocotools fails on this list. ` +
-            'Give every detection a bbox, or none.',
-        );
-      }
-      areas[i] = bbox[2]! * bbox[3]!;
-      continue;
+    const bbox = result.bbox;
+    if (!bbox || bbox.length < 4) {
+      throw new CocoEvalError(
+        `results[0] has a bbox, so pycocotools' loadRes takes every area from the bbox, but results[${i}] ` +
+          `(image ${result.image_id}) has ${bbox ? 'an empty one' : 'none'}: pycocotools fails on this list. ` +
+          'Give every detection a bbox, or none.',
+      );
     }
-    const kp = result.keypoints;
-    if (kp.length < 3) throw new CocoEvalError(`results[${i}] (image ${result.image_id}) has no keypoints`);
-    let minX = kp[0]!;
-    let maxX = minX;
-    let minY = kp[1]!;
-    let maxY = minY;
-    for (let j = 3; j + 1 < kp.length; j += 3) {
-      const x = kp[j]!;
-      const y = kp[j + 1]!;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    areas[i] = (maxX - minX) * (maxY - minY);
+    areas[i] = bbox[2]! * bbox[3]!;
   }
-  return { areas, fromBboxes };
+}
+
+/**
+ * pycocotools' default loadRes area (README 1): `(max x - min x) * (max y - min y)` over all keypoints, including
+ * unlabelled (0, 0) ones. When `flatOut` is given the keypoints are also copied there (one pass over the input).
+ */
+function keypointExtentArea(keypoints: readonly number[], flatOut?: Float64Array, flatOffset = 0): number {
+  const n = keypoints.length;
+  if (n < 2) return Number.NaN;
+  let minX = keypoints[0]!;
+  let maxX = minX;
+  let minY = keypoints[1]!;
+  let maxY = minY;
+  for (let j = 0; j + 1 < n; j += 3) {
+    const x = keypoints[j]!;
+    const y = keypoints[j + 1]!;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+    if (flatOut) {
+      flatOut[flatOffset + j] = x;
+      flatOut[flatOffset + j + 1] = y;
+      flatOut[flatOffset + j + 2] = keypoints[j + 2] ?? 0;
+    }
+  }
+  return (maxX - minX) * (maxY - minY);
 }
 
 /**
@@ -304,7 +309,10 @@ export function evaluateKeypoints(
         `${unknownImageIds.size > 5 ? ', ...' : ''}); pycocotools refuses such results ("Results do not correspond to current coco set")`,
     );
   }
-  const { areas: dtAreas, fromBboxes } = detectionAreas(results);
+  // README 2: results[0] alone decides whether areas come from bboxes or from keypoint extents.
+  const fromBboxes = (results[0]?.bbox?.length ?? 0) > 0;
+  const dtAreas = new Float64Array(results.length);
+  if (fromBboxes) bboxAreas(results, dtAreas);
 
   const categoryIds = sortedUnique(gt.categories.map((category) => category.id));
   const categoryPos = new Map<number, number>();
@@ -363,7 +371,11 @@ export function evaluateKeypoints(
     const result = results[i]!;
     flat.dtScore[i] = result.score;
     const cp = categoryPos.get(result.category_id);
-    if (cp === undefined) continue; // pycocotools evaluates only the ground truth's categories
+    if (cp === undefined) {
+      // pycocotools evaluates only the ground truth's categories (the area is still reported).
+      if (!fromBboxes) dtAreas[i] = keypointExtentArea(result.keypoints);
+      continue;
+    }
     if (result.keypoints.length !== stride) {
       throw new CocoEvalError(
         `results[${i}] (image ${result.image_id}) has ${result.keypoints.length} keypoint numbers, expected ${stride} (3 × ${numKeypoints} sigmas)`,
@@ -372,7 +384,8 @@ export function evaluateKeypoints(
     const group = cp * numImages + imagePos.get(result.image_id)!;
     dtGroupOf[i] = group;
     dtGroupCount[group + 1]!++;
-    for (let j = 0; j < stride; j++) flat.dtKeypoints[i * stride + j] = result.keypoints[j]!;
+    const extent = keypointExtentArea(result.keypoints, flat.dtKeypoints, i * stride);
+    if (!fromBboxes) dtAreas[i] = extent;
   }
   const dtGroupStart = prefixSum(dtGroupCount);
   // Per group: detection indices, re-sorted by score below.

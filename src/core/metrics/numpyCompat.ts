@@ -10,11 +10,17 @@ const PAIRWISE_BLOCK = 128;
  * Sum of `values[start .. start+count)` in exactly numpy's float64 `add.reduce` order (pairwise summation:
  * below 8 elements a plain loop, up to 128 elements 8 interleaved partial sums combined as a tree, above that
  * a split at a multiple of 8 near the middle). `np.sum` / `np.mean` of a contiguous 1-D array use this order,
- * so a plain left-to-right loop can differ in the last bits (README point 11).
+ * so a plain left-to-right loop can differ in the last bits (README point 11). numpy sums a contiguous 1-D float64
+ * array in one pairwise pass whatever its length (checked against numpy 2.4 with 30,000 values).
  */
 export function numpyPairwiseSum(values: ArrayLike<number>, start = 0, count = values.length - start): number {
+  // The reduction starts from add's identity +0.0, so a sum of -0.0 values (or of nothing) is +0.0, as in numpy.
+  return 0 + pairwiseBlock(values, start, count);
+}
+
+/** numpy's `pairwise_sum` kernel itself (starts from -0.0 in the short case, as the C code does). */
+function pairwiseBlock(values: ArrayLike<number>, start: number, count: number): number {
   if (count < 8) {
-    // numpy starts from -0.0 so that a sum of -0.0 values stays -0.0.
     let sum = -0;
     for (let i = 0; i < count; i++) sum += values[start + i]!;
     return sum;
@@ -48,7 +54,7 @@ export function numpyPairwiseSum(values: ArrayLike<number>, start = 0, count = v
   }
   let half = Math.floor(count / 2);
   half -= half % 8;
-  return numpyPairwiseSum(values, start, half) + numpyPairwiseSum(values, start + half, count - half);
+  return pairwiseBlock(values, start, half) + pairwiseBlock(values, start + half, count - half);
 }
 
 /** `np.mean` of a 1-D float64 array: pairwise sum divided by the count (NaN for an empty array, as numpy). */

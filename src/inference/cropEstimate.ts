@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { posesFromCrop, type CropPx } from '../core/crops';
+import type { Pose } from '../core/types';
+import type { EstimateMode, ModelAdapter } from './modelAdapter';
+
+/** Runs a model on one crop of `image` (same pixel space as `crop`) and returns its poses in `image` pixels. */
+export async function estimateInCrop(adapter: ModelAdapter, image: tf.Tensor3D, crop: CropPx, mode: EstimateMode = 'still'): Promise<Pose[]> {
+  const cropTensor = tf.slice(image, [crop.yPx, crop.xPx, 0], [crop.heightPx, crop.widthPx, 3]);
+  try {
+    return posesFromCrop(await adapter.estimate(cropTensor, { mode }), crop);
+  } finally {
+    cropTensor.dispose();
+  }
+}
+
+/**
+ * The one pose a crop contributes under the person-crops protocol: the highest-scoring pose
+ * (multi-person models may also see neighbours), or null when the model found nobody.
+ */
+export function bestPose(poses: readonly Pose[]): Pose | null {
+  let best: Pose | null = null;
+  for (const pose of poses) if (!best || pose.score > best.score) best = pose;
+  return best;
+}
