@@ -4,7 +4,7 @@ import type { ImageSizePx, Pose } from './types';
 export function scalePoses(poses: Pose[], factor: number): Pose[] {
   if (factor === 1) return poses;
   return poses.map((pose) => ({
-    score: pose.score,
+    ...pose,
     keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x * factor, y: k.y * factor })),
   }));
 }

@@ -24,6 +24,8 @@ export interface Pose {
   keypoints: Keypoint[];
   /** Whole-pose confidence in [0, 1]. */
   score: number;
+  /** Under the person-crops protocol: which crop (ground-truth person) this pose came from. */
+  cropIndex?: number;
 }
 
 export interface ImageSizePx {

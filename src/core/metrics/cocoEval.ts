@@ -10,7 +10,8 @@
  * All coordinates are image pixels; areas are square pixels. Nothing here depends on the DOM or Node.
  *
  * Performance: inputs are first flattened into typed arrays and grouped per (category, image) with a counting
- * sort; the OKS, matching and accumulation loops then run without per-element allocation.
+ * sort; the OKS, matching and accumulation loops then run in preallocated buffers, and per-image results are views
+ * into shared slabs. 5,000 images × 20 detections take about half a second in Node (scripts/bench-eval.ts).
  */
 
 import type { CocoKeypointResult, CocoKeypointsGroundTruth } from '../coco/cocoTypes';
@@ -118,7 +119,10 @@ export interface PersonOks {
   readonly maxOks: number;
 }
 
-/** Everything computed for one (image, category) that has ground truth or detections. */
+/**
+ * Everything computed for one (image, category) that has ground truth or detections. The typed arrays here are
+ * views that share larger ArrayBuffers with other images' arrays: read them, but do not transfer or reuse `.buffer`.
+ */
 export interface ImageEvaluation {
   readonly imageId: number;
   readonly categoryId: number;
@@ -190,12 +194,9 @@ export function resolveKeypointEvalParams(options: KeypointEvalOptions = {}): Ke
   };
 }
 
-/**
- * Sorted unique ids, as `np.unique` gives them.
- */
+/** Sorted unique ids, as `np.unique` gives them (pycocotools' `params.imgIds` / `catIds`). */
 function sortedUnique(ids: Iterable<number>): Float64Array {
-  const sorted = Float64Array.from(new Set(ids)).sort();
-  return sorted;
+  return Float64Array.from(new Set(ids)).sort();
 }
 
 /**
@@ -218,7 +219,11 @@ function stableSortByScoreDesc(order: Int32Array, start: number, count: number, 
     }
     return;
   }
-  order.subarray(start, start + count).sort((a, b) => score[b]! - score[a]! || a - b);
+  order.subarray(start, start + count).sort((a, b) => {
+    const sa = score[a]!;
+    const sb = score[b]!;
+    return sa > sb ? -1 : sa < sb ? 1 : a - b;
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { decodeForInference } from '../../media/imageFiles';
 import { useAppStore } from '../../store/appStore';
 import { useSelectedModels } from '../../store/selectors';
-import { PoseCanvas, type Zoom } from './PoseCanvas';
+import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
 import { cellCaption, cellFor, layerFor } from './layers';
 
 /** Longest side of the bitmap decoded for the large view. */

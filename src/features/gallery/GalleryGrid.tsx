@@ -4,7 +4,7 @@ import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
 import { useSelectedModels } from '../../store/selectors';
 import type { ImageItem } from '../../store/types';
-import { PoseCanvas } from './PoseCanvas';
+import { PoseCanvas } from '../../ui/PoseCanvas';
 import { cellCaption, cellFor, layerFor } from './layers';
 
 const GRID_CELL_MAX_HEIGHT_PX = 260;

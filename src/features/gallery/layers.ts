@@ -3,7 +3,7 @@ import type { ModelInfo } from '../../core/types';
 import { MODEL_IDS } from '../../inference/modelCatalogue';
 import { modelColour } from '../../render/palette';
 import { cellKey, type CellResult } from '../../store/types';
-import type { CanvasLayer } from './PoseCanvas';
+import type { CanvasLayer } from '../../ui/PoseCanvas';
 
 /** The drawable layer of one model's result on one image, or null when there is nothing to draw yet. */
 export function layerFor(model: ModelInfo, cell: CellResult | undefined): CanvasLayer | null {

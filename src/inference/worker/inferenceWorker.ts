@@ -2,8 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-converter';
 import type { BackendName, ModelId, Pose } from '../../core/types';
+import { cropInBitmapPx, type CropPx } from '../../core/crops';
 import { scalePoses } from '../../core/geometry';
 import { chooseBackend } from '../backends';
+import { bestPose, estimateInCrop } from '../cropEstimate';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { adapterFactory, modelInfo } from '../modelRegistry';
 import type { FromWorker, ToWorker } from './protocol';
@@ -81,6 +83,17 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
   }
 }
 
+/** Person-crops protocol: the best pose of each crop, in bitmap pixels, tagged with its crop index. */
+async function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, crops: CropPx[], scaleToImagePx: number): Promise<Pose[]> {
+  const bitmapSize = { width: image.shape[1], height: image.shape[0] };
+  const poses: Pose[] = [];
+  for (const [cropIndex, crop] of crops.entries()) {
+    const best = bestPose(await estimateInCrop(adapter, image, cropInBitmapPx(crop, scaleToImagePx, bitmapSize), 'still'));
+    if (best) poses.push({ ...best, cropIndex });
+  }
+  return poses;
+}
+
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'setBackend': {
@@ -127,10 +140,12 @@ async function handle(message: ToWorker): Promise<void> {
           try {
             const adapter = await pending;
             const startMs = performance.now();
-            const poses: Pose[] = await adapter.estimate(image, {
-              mode: message.mode,
-              ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
-            });
+            const poses: Pose[] = message.crops
+              ? await estimateCrops(adapter, image, message.crops, message.scaleToImagePx)
+              : await adapter.estimate(image, {
+                  mode: message.mode,
+                  ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
+                });
             const latencyMs = performance.now() - startMs;
             send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, message.scaleToImagePx), latencyMs });
           } catch (error) {

@@ -1,4 +1,5 @@
 import type { BackendDecision } from '../../core/backendDecision';
+import type { CropPx } from '../../core/crops';
 import type { BackendChoice, BackendName, ModelId, Pose } from '../../core/types';
 import type { EstimateMode } from '../modelAdapter';
 
@@ -20,6 +21,11 @@ export type ToWorker =
       modelIds: ModelId[];
       mode: EstimateMode;
       timestampMs?: number;
+      /**
+       * Person-crops protocol: run each model on each crop (original-image pixels) instead of the
+       * whole image; each crop contributes its best pose, tagged with `cropIndex`.
+       */
+      crops?: CropPx[];
     };
 
 export type FromWorker =

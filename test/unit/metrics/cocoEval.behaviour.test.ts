@@ -151,6 +151,15 @@ describe('evaluateKeypoints: pycocotools behaviours', () => {
     expect(uncapped.stats[5]).toBe(1);
   });
 
+  it('keeps the stable order for images with many tied detections', () => {
+    const gt = groundTruth([1], [person(1, 1, 0, 0)]);
+    // 60 detections (past the insertion-sort size), scores 0.3 / 0.6 / 0.9 in turn, in file order.
+    const results = Array.from({ length: 60 }, (_, i) => detection(1, skeleton(300 + i, 0), [0.3, 0.6, 0.9][i % 3]!));
+    const indices = Array.from(evaluateKeypoints(gt, results, { maxDetections: 60 }).perImage[0]!.detectionIndices);
+    const expected = [2, 1, 0].flatMap((phase) => Array.from({ length: 20 }, (_, j) => 3 * j + phase));
+    expect(indices).toEqual(expected);
+  });
+
   it('skips results of categories that are not in the ground truth', () => {
     const gt = groundTruth([1], [person(1, 1, 0, 0)]);
     const result = evaluateKeypoints(gt, [detection(1, skeleton(0, 0), 1), { ...detection(1, skeleton(0, 0), 1), category_id: 5 }]);

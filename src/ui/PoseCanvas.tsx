@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { fitImage, nearestKeypoint, type ImageToCanvas } from '../../core/geometry';
-import type { SkeletonLayout } from '../../core/skeletons';
-import type { Pose } from '../../core/types';
-import { drawImage, drawPoseLayer, pointRadiusFor } from '../../render/drawPoses';
+import { fitImage, nearestKeypoint, type ImageToCanvas } from '../core/geometry';
+import type { SkeletonLayout } from '../core/skeletons';
+import type { Pose } from '../core/types';
+import { drawImage, drawPoseLayer, pointRadiusFor } from '../render/drawPoses';
 
 export interface CanvasLayer {
   modelId: string;
