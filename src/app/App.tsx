@@ -4,6 +4,9 @@ import { BatchProgress } from '../features/controls/BatchProgress';
 import { ModelPicker } from '../features/controls/ModelPicker';
 import { Notices } from '../features/controls/Notices';
 import { ThresholdSlider } from '../features/controls/ThresholdSlider';
+import { FailuresView } from '../features/evaluation/FailuresView';
+import { GroundTruthPanel } from '../features/evaluation/GroundTruthPanel';
+import { MetricsView } from '../features/evaluation/MetricsView';
 import { ExportButtons } from '../features/export/ExportButtons';
 import { CompareView } from '../features/gallery/CompareView';
 import { GalleryGrid } from '../features/gallery/GalleryGrid';
@@ -12,7 +15,14 @@ import { WebcamPanel } from '../features/webcam/WebcamPanel';
 import { MODEL_MANIFEST } from '../inference/modelCatalogue';
 import { useAppStore } from '../store/appStore';
 import { ControllerContext } from '../store/controllerContext';
+import type { MainView } from '../store/evaluationSlice';
 import { InferenceController } from '../store/inferenceController';
+
+const VIEWS: { id: MainView; label: string }[] = [
+  { id: 'gallery', label: 'Gallery' },
+  { id: 'metrics', label: 'Metrics & verdict' },
+  { id: 'failures', label: 'Worst first' },
+];
 
 function ModelCredits() {
   return (
@@ -32,6 +42,8 @@ function ModelCredits() {
 export function App() {
   const [controller] = useState(() => new InferenceController());
   const focusedImageId = useAppStore((s) => s.focusedImageId);
+  const mainView = useAppStore((s) => s.mainView);
+  const setMainView = useAppStore((s) => s.setMainView);
 
   useEffect(() => {
     // Read-only handle for end-to-end tests and curious users: the store's current state.
@@ -55,6 +67,8 @@ export function App() {
           </section>
           <ModelPicker />
           <Notices area="models" />
+          <GroundTruthPanel />
+          <Notices area="evaluation" />
           <BackendPicker />
           <Notices area="backend" />
           <ExportButtons />
@@ -65,7 +79,29 @@ export function App() {
         </aside>
         <main className="main">
           <BatchProgress />
-          {focusedImageId ? <CompareView key={focusedImageId} imageId={focusedImageId} /> : <GalleryGrid />}
+          <nav className="tabs" role="tablist" aria-label="Views">
+            {VIEWS.map((view) => (
+              <button
+                key={view.id}
+                type="button"
+                role="tab"
+                aria-selected={mainView === view.id}
+                className={mainView === view.id ? 'active' : ''}
+                onClick={() => setMainView(view.id)}
+              >
+                {view.label}
+              </button>
+            ))}
+          </nav>
+          {mainView === 'metrics' ? (
+            <MetricsView />
+          ) : mainView === 'failures' ? (
+            <FailuresView />
+          ) : focusedImageId ? (
+            <CompareView key={focusedImageId} imageId={focusedImageId} />
+          ) : (
+            <GalleryGrid />
+          )}
         </main>
       </div>
     </ControllerContext.Provider>

@@ -18,16 +18,19 @@ export function isSupportedImageFile(file: File): boolean {
 
 export interface CollectedFiles {
   files: File[];
+  /** COCO ground truth or results files travelling with the images. */
+  jsonFiles: File[];
   /** Names of dropped entries that are not supported images, with the reason. */
   skipped: { name: string; reason: string }[];
 }
 
 /** Splits picked/dropped files into supported images and skipped entries. */
 export function partitionImageFiles(candidates: Iterable<File>): CollectedFiles {
-  const result: CollectedFiles = { files: [], skipped: [] };
+  const result: CollectedFiles = { files: [], jsonFiles: [], skipped: [] };
   for (const file of candidates) {
     if (isSupportedImageFile(file)) result.files.push(file);
-    else result.skipped.push({ name: file.name, reason: `not a supported image type (${file.type || 'unknown type'}); use JPEG, PNG, WebP, GIF or BMP` });
+    else if (/\.json$/i.test(file.name) || file.type === 'application/json') result.jsonFiles.push(file);
+    else result.skipped.push({ name: file.name, reason: `not a supported image type (${file.type || 'unknown type'}); use JPEG, PNG, WebP, GIF or BMP images, or COCO .json annotations/results` });
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import { fitImage } from '../core/geometry';
+import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from './drawGroundTruth';
 import { drawImage, drawPoseLayer, pointRadiusFor, type Canvas2D, type PoseLayer } from './drawPoses';
 
 /** Layout of an exported comparison, in canvas pixels. */
@@ -8,6 +9,7 @@ export const SCREENSHOT_LAYOUT = {
   headerHeightPx: 74,
   legendRowHeightPx: 26,
   rowTitleHeightPx: 24,
+  verdictLineHeightPx: 22,
   cellLabelHeightPx: 22,
   /** Single-image view: one large cell per model. */
   singleCellWidthPx: 560,
@@ -25,6 +27,8 @@ export interface ScreenshotColumn {
 
 export interface ScreenshotCell {
   layer: PoseLayer | null;
+  groundTruth?: GroundTruthLayer | null;
+  errorLines?: readonly ErrorLine[];
   latencyMs: number | null;
   /** Replaces the latency text, e.g. "error" or "running". */
   note?: string;
@@ -48,6 +52,10 @@ export interface ScreenshotSpec {
   confidenceThreshold: number;
   createdAt: Date;
   cellWidthPx: number;
+  /** Extra facts line, e.g. the evaluation protocol. */
+  note?: string;
+  /** The verdict against the user's targets, one line per column, when there is ground truth. */
+  verdictLines?: { text: string; pass: boolean | null }[];
 }
 
 function cellHeightFor(row: Pick<ScreenshotRow, 'imageSizePx'>, cellWidthPx: number): number {
@@ -59,12 +67,14 @@ export function screenshotSizePx(
   columnCount: number,
   rows: readonly Pick<ScreenshotRow, 'imageSizePx'>[],
   cellWidthPx: number,
+  verdictLineCount = 0,
 ): { width: number; height: number } {
   const L = SCREENSHOT_LAYOUT;
   const columns = Math.max(1, columnCount);
   const legendRows = Math.ceil(columns / 3);
   const width = Math.max(L.minWidthPx, 2 * L.marginPx + columns * cellWidthPx + (columns - 1) * L.gapPx);
   let height = L.marginPx + L.headerHeightPx + legendRows * L.legendRowHeightPx + L.gapPx;
+  if (verdictLineCount > 0) height += (verdictLineCount + 1) * L.verdictLineHeightPx + L.gapPx;
   for (const row of rows) height += L.rowTitleHeightPx + cellHeightFor(row, cellWidthPx) + L.cellLabelHeightPx + L.gapPx;
   return { width, height: height + L.marginPx - L.gapPx };
 }
@@ -87,7 +97,7 @@ function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
  */
 export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   const L = SCREENSHOT_LAYOUT;
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx);
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, spec.verdictLines?.length ?? 0);
   ctx.fillStyle = '#15171c';
   ctx.fillRect(0, 0, size.width, size.height);
   ctx.textBaseline = 'top';
@@ -103,6 +113,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
     `Confidence threshold: ${spec.confidenceThreshold.toFixed(2)}`,
     `Date: ${spec.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
     `${spec.rows.length} image${spec.rows.length === 1 ? '' : 's'}`,
+    ...(spec.note ? [spec.note] : []),
   ].join('   ·   ');
   ctx.fillText(fitText(ctx, facts, size.width - 2 * L.marginPx), L.marginPx, y + 32);
   y += L.headerHeightPx;
@@ -120,6 +131,20 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   });
   y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;
 
+  if (spec.verdictLines && spec.verdictLines.length > 0) {
+    ctx.font = '600 15px system-ui, sans-serif';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillText('Verdict', L.marginPx, y + 2);
+    y += L.verdictLineHeightPx;
+    ctx.font = '14px system-ui, sans-serif';
+    for (const line of spec.verdictLines) {
+      ctx.fillStyle = line.pass === true ? '#34c759' : line.pass === false ? '#ff6b6b' : '#c8ccd4';
+      ctx.fillText(fitText(ctx, line.text, size.width - 2 * L.marginPx), L.marginPx, y + 2);
+      y += L.verdictLineHeightPx;
+    }
+    y += L.gapPx;
+  }
+
   for (const row of spec.rows) {
     ctx.fillStyle = '#ffffff';
     ctx.font = '600 15px system-ui, sans-serif';
@@ -136,9 +161,10 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
       ctx.rect(0, 0, box.width, box.height);
       ctx.clip();
       drawImage(ctx, row.image, row.sourceSizePx, row.imageSizePx, transform);
-      if (cell.layer) {
-        drawPoseLayer(ctx, cell.layer, { transform, minScore: spec.confidenceThreshold, pointRadiusPx: pointRadiusFor(box.width, box.height) });
-      }
+      const radius = pointRadiusFor(box.width, box.height);
+      if (cell.groundTruth) drawGroundTruthLayer(ctx, cell.groundTruth, transform, radius);
+      if (cell.errorLines && cell.errorLines.length > 0) drawErrorLines(ctx, cell.errorLines, transform, radius);
+      if (cell.layer) drawPoseLayer(ctx, cell.layer, { transform, minScore: spec.confidenceThreshold, pointRadiusPx: radius });
       ctx.restore();
       const column = spec.columns[index];
       ctx.fillStyle = column?.colour ?? '#ffffff';
@@ -154,7 +180,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
 
 /** Renders the comparison to a PNG blob. */
 export async function renderScreenshotPng(spec: ScreenshotSpec): Promise<Blob> {
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx);
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, spec.verdictLines?.length ?? 0);
   const canvas = new OffscreenCanvas(size.width, size.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('cannot create a 2D canvas for the screenshot');

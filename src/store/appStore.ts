@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { BackendChoice, BackendName, ModelId } from '../core/types';
+import { createEvaluationSlice, type EvaluationSlice } from './evaluationSlice';
 import type { BackendState, BatchState, CellResult, ImageItem, ModelStatus, Notice } from './types';
 
 /** Models checked on first open: the fastest single-person model and BlazePose lite, both light to load. */
@@ -50,7 +51,7 @@ interface ViewSlice {
   dismissNotice: (id: number) => void;
 }
 
-export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice;
+export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice & EvaluationSlice;
 
 const idleModelStatus = (): ModelStatus => ({
   state: 'idle',
@@ -64,7 +65,8 @@ const idleModelStatus = (): ModelStatus => ({
 
 let noticeCounter = 0;
 
-export const useAppStore = create<AppState>()((set) => ({
+export const useAppStore = create<AppState>()((set, get, api) => ({
+  ...createEvaluationSlice(set, get, api),
   images: [],
   addImages: (items) => set((s) => ({ images: [...s.images, ...items] })),
   updateImage: (id, patch) => set((s) => ({ images: s.images.map((im) => (im.id === id ? { ...im, ...patch } : im)) })),

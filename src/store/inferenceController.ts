@@ -4,7 +4,11 @@ import { MODEL_IDS } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
 import { decodeForInference, decodeImageInfo } from '../media/imageFiles';
 import { useAppStore } from './appStore';
-import { cellKey, type ImageItem } from './types';
+import { cropTargets } from '../core/evaluation/protocol';
+import type { CropPx } from '../core/crops';
+import { effectiveProtocol, type EvaluationProtocol } from './evaluationSlice';
+import { groundTruthIndex } from './groundTruthIndex';
+import { cellKey, type CellResult, type ImageItem } from './types';
 
 /** Images decoded/in the worker at once: one running, one decoded and waiting, so the worker never idles. */
 const MAX_IN_FLIGHT_IMAGES = 2;
@@ -15,6 +19,7 @@ interface InFlight {
   imageId: string;
   modelIds: ModelId[];
   backend: string;
+  protocol: EvaluationProtocol;
   startedAtMs: number;
 }
 
@@ -44,7 +49,12 @@ export class InferenceController {
       useAppStore.subscribe((state, previous) => {
         if (state.backend.choice !== previous.backend.choice) this.applyBackendChoice();
         if (state.selectedModelIds !== previous.selectedModelIds) this.applyModelSelection(previous.selectedModelIds);
-        if (state.images !== previous.images) this.pump();
+        if (state.images !== previous.images || effectiveProtocol(state) !== effectiveProtocol(previous)) this.pump();
+        if (state.groundTruth !== previous.groundTruth) {
+          // Crops come from the ground truth: new ground truth, new crops.
+          this.forgetRequests((key) => key.endsWith('|crops'));
+          this.pump();
+        }
       }),
     );
     this.applyBackendChoice();
@@ -94,6 +104,14 @@ export class InferenceController {
     return this.client.estimate(request);
   }
 
+  /** Drops cells (and forgets their in-flight requests) whose key matches. */
+  private forgetRequests(predicate: (key: string) => boolean): void {
+    const { dropCells, results } = useAppStore.getState();
+    const forgotten = new Set(Object.entries(results).filter(([key]) => predicate(key)).map(([, cell]) => cell.requestId));
+    for (const requestId of this.inFlight.keys()) if (forgotten.has(requestId)) this.inFlight.delete(requestId);
+    dropCells((key) => predicate(key));
+  }
+
   private applyBackendChoice(): void {
     const { backend, patchBackend, selectedModelIds, patchModelStatus, dropCells } = useAppStore.getState();
     patchBackend({ status: 'initialising', error: null });
@@ -122,36 +140,53 @@ export class InferenceController {
     const state = useAppStore.getState();
     if (this.paused || state.backend.status !== 'ready' || !state.backend.active) return;
     const busyImages = new Set([...this.inFlight.values()].map((f) => f.imageId));
+    const protocol = effectiveProtocol(state);
+    const gtIndex = protocol === 'crops' ? groundTruthIndex(state.groundTruth, state.images) : null;
     for (const image of state.images) {
       if (this.inFlight.size + this.decodingImageIds.size >= MAX_IN_FLIGHT_IMAGES) break;
       if (image.status !== 'ready' || busyImages.has(image.id) || this.decodingImageIds.has(image.id)) continue;
-      const missing = state.selectedModelIds.filter((modelId) => {
-        const cell = state.results[cellKey(image.id, modelId)];
-        return !cell || cell.backend !== state.backend.active || (cell.status !== 'done' && cell.status !== 'error' && cell.status !== 'running');
-      });
+      const missing = state.selectedModelIds.filter((modelId) => this.needsRun(state.results[cellKey(image.id, modelId, protocol)], state.backend.active));
       if (missing.length === 0) continue;
-      void this.dispatch(image, missing);
+      let crops: CropPx[] | undefined;
+      const gtImage = gtIndex?.gtImageByAppImageId.get(image.id);
+      // Images the ground truth does not list run whole (shown, never scored); listed ones run per person.
+      if (protocol === 'crops' && gtIndex && gtImage) {
+        const imageCrops = cropTargets(gtIndex.dataset, gtImage.id, { width: image.widthPx, height: image.heightPx }).map((target) => target.crop);
+        crops = imageCrops;
+        if (imageCrops.length === 0) {
+          const reason = 'no labelled people in the ground truth for this image (person crops)';
+          for (const modelId of missing) {
+            state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: reason });
+          }
+          continue;
+        }
+      }
+      void this.dispatch(image, missing, protocol, crops);
     }
     this.updateBatchTotals();
   }
 
-  private async dispatch(image: ImageItem, modelIds: ModelId[]): Promise<void> {
+  private needsRun(cell: CellResult | undefined, activeBackend: string | null): boolean {
+    return !cell || cell.backend !== activeBackend || (cell.status !== 'done' && cell.status !== 'error' && cell.status !== 'running' && cell.status !== 'skipped');
+  }
+
+  private async dispatch(image: ImageItem, modelIds: ModelId[], protocol: EvaluationProtocol, crops: CropPx[] | undefined): Promise<void> {
     const store = useAppStore.getState();
     const backend = store.backend.active;
     if (!backend) return;
     this.decodingImageIds.add(image.id);
     for (const modelId of modelIds) {
-      store.setCell(cellKey(image.id, modelId), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
+      store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
     }
     try {
       const { bitmap, scaleToImagePx } = await decodeForInference(image.file, image);
-      const requestId = this.client.estimate({ imageKey: image.id, bitmap, scaleToImagePx, modelIds, mode: 'still' });
-      this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, startedAtMs: performance.now() });
-      for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId), { requestId });
+      const requestId = this.client.estimate({ imageKey: image.id, bitmap, scaleToImagePx, modelIds, mode: 'still', ...(crops ? { crops } : {}) });
+      this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, protocol, startedAtMs: performance.now() });
+      for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { requestId });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       for (const modelId of modelIds) {
-        useAppStore.getState().patchCell(cellKey(image.id, modelId), { status: 'error', error: `${image.name}: ${message}` });
+        useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { status: 'error', error: `${image.name}: ${message}` });
       }
     } finally {
       this.decodingImageIds.delete(image.id);
@@ -164,7 +199,7 @@ export class InferenceController {
     if (!flight || flight.imageId !== imageId || backend !== state.backend.active || flight.backend !== backend) return false;
     if (modelId === null) return true;
     if (!state.selectedModelIds.includes(modelId)) return false;
-    return state.results[cellKey(imageId, modelId)]?.requestId === requestId;
+    return state.results[cellKey(imageId, modelId, flight.protocol)]?.requestId === requestId;
   }
 
   private onWorkerMessage(message: FromWorker): void {
@@ -200,7 +235,8 @@ export class InferenceController {
         break;
       case 'poses':
         if (this.isCurrent(message.requestId, message.imageKey, message.modelId, message.backend)) {
-          store.patchCell(cellKey(message.imageKey, message.modelId), { status: 'done', poses: message.poses, latencyMs: message.latencyMs, error: null });
+          const protocol = this.inFlight.get(message.requestId)?.protocol ?? 'whole';
+          store.patchCell(cellKey(message.imageKey, message.modelId, protocol), { status: 'done', poses: message.poses, latencyMs: message.latencyMs, error: null });
         }
         break;
       case 'estimateError': {
@@ -209,7 +245,7 @@ export class InferenceController {
         const modelIds = message.modelId ? [message.modelId] : flight.modelIds;
         for (const modelId of modelIds) {
           if (this.isCurrent(message.requestId, message.imageKey, modelId, message.backend ?? flight.backend)) {
-            store.patchCell(cellKey(message.imageKey, modelId), { status: 'error', error: message.message });
+            store.patchCell(cellKey(message.imageKey, modelId, flight.protocol), { status: 'error', error: message.message });
           }
         }
         break;
@@ -238,7 +274,7 @@ export class InferenceController {
       (image) =>
         image.status === 'ready' &&
         state.selectedModelIds.some((modelId) => {
-          const cell = state.results[cellKey(image.id, modelId)];
+          const cell = state.results[cellKey(image.id, modelId, effectiveProtocol(state))];
           return !cell || cell.status === 'running' || cell.backend !== state.backend.active;
         }),
     ).length;

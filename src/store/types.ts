@@ -26,7 +26,8 @@ export interface ModelStatus {
 }
 
 export interface CellResult {
-  status: 'pending' | 'running' | 'done' | 'error';
+  /** 'skipped': nothing to run (person-crops protocol on an image without labelled people). */
+  status: 'pending' | 'running' | 'done' | 'error' | 'skipped';
   poses: Pose[];
   latencyMs: number | null;
   backend: BackendName | null;
@@ -53,8 +54,16 @@ export interface BatchState {
 /** A problem shown where it happened (input, model, image); never an alert. */
 export interface Notice {
   id: number;
-  area: 'inputs' | 'models' | 'backend' | 'export' | 'webcam';
+  area: 'inputs' | 'models' | 'backend' | 'export' | 'webcam' | 'evaluation';
   message: string;
 }
 
-export const cellKey = (imageId: string, modelId: ModelId) => `${imageId}|${modelId}`;
+/** Results are kept per protocol, so switching back and forth does not re-run anything. */
+export const cellKey = (imageId: string, modelId: ModelId, protocol: 'whole' | 'crops' = 'whole') =>
+  protocol === 'whole' ? `${imageId}|${modelId}` : `${imageId}|${modelId}|crops`;
+
+/** Splits a cell key back into its parts. */
+export function parseCellKey(key: string): { imageId: string; modelId: ModelId; protocol: 'whole' | 'crops' } {
+  const [imageId = '', modelId = '', protocol] = key.split('|');
+  return { imageId, modelId, protocol: protocol === 'crops' ? 'crops' : 'whole' };
+}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { fitImage, nearestKeypoint, type ImageToCanvas } from '../core/geometry';
 import type { SkeletonLayout } from '../core/skeletons';
 import type { Pose } from '../core/types';
+import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from '../render/drawGroundTruth';
 import { drawImage, drawPoseLayer, pointRadiusFor } from '../render/drawPoses';
 
 export interface CanvasLayer {
@@ -24,6 +25,10 @@ interface PoseCanvasProps {
   /** Original image size: the space keypoints are in. */
   imageSizePx: { width: number; height: number };
   layers: readonly CanvasLayer[];
+  /** Drawn under the predictions, in the ground-truth style. */
+  groundTruth?: GroundTruthLayer | null;
+  /** Lines from predicted keypoints to their true positions. */
+  errorLines?: readonly ErrorLine[];
   threshold: number;
   zoom?: Zoom | null;
   /** Called with the clicked point in original-image pixels. */
@@ -52,7 +57,7 @@ function zoomedTransform(fit: ImageToCanvas, zoom: Zoom, box: { width: number; h
 
 /** An image with pose layers, fitted to its container; hover a keypoint for its name, score and model. */
 export function PoseCanvas(props: PoseCanvasProps) {
-  const { image, sourceSizePx, imageSizePx, layers, threshold, zoom, onImageClick, maxHeightPx, label } = props;
+  const { image, sourceSizePx, imageSizePx, layers, groundTruth, errorLines, threshold, zoom, onImageClick, maxHeightPx, label } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const transformRef = useRef<ImageToCanvas | null>(null);
@@ -86,8 +91,10 @@ export function PoseCanvas(props: PoseCanvasProps) {
     transformRef.current = transform;
     if (image) drawImage(ctx, image, sourceSizePx, imageSizePx, transform);
     const radius = pointRadiusFor(imageSizePx.width * fit.scale, imageSizePx.height * fit.scale);
+    if (groundTruth) drawGroundTruthLayer(ctx, groundTruth, transform, radius);
+    if (errorLines && errorLines.length > 0) drawErrorLines(ctx, errorLines, transform, radius);
     for (const layer of layers) drawPoseLayer(ctx, layer, { transform, minScore: threshold, pointRadiusPx: radius });
-  }, [image, sourceSizePx, imageSizePx, layers, threshold, zoom, widthCssPx, heightCssPx]);
+  }, [image, sourceSizePx, imageSizePx, layers, groundTruth, errorLines, threshold, zoom, widthCssPx, heightCssPx]);
 
   const onMouseMove = (event: React.MouseEvent<HTMLCanvasElement>) => {
     const transform = transformRef.current;

@@ -48,6 +48,12 @@ describe('Keypoint Bench in Chromium (production build)', () => {
   it('is cross-origin isolated and Auto picks WASM, explaining why the software GPU backends were skipped', async () => {
     const { page } = app;
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    // The model list: seven models, default selection Lightning + BlazePose lite.
+    const listed = await page.locator('li[data-model-id]').evaluateAll((items) =>
+      items.map((li) => ({ id: li.getAttribute('data-model-id'), label: li.querySelector('label')?.textContent?.trim(), state: li.getAttribute('data-state') })),
+    );
+    expect(listed.map(({ id, label }) => ({ id, name: label }))).toEqual(MODELS.map(({ id, name }) => ({ id, name })));
+    expect(listed.filter((m) => m.state !== 'off').map((m) => m.id)).toEqual(DEFAULT_MODEL_IDS);
     expect(await page.getByRole('combobox', { name: 'Backend' }).inputValue()).toBe('auto');
     const backend = await waitForBackend(page);
     expect(backend, `backend status: ${await page.getByTestId('backend-status').textContent()}`).toBe('wasm');
@@ -71,7 +77,7 @@ describe('Keypoint Bench in Chromium (production build)', () => {
       { name: good, mimeType: 'image/jpeg', buffer: readFileSync(join(PEOPLE_DIR, good)) },
     ]);
     // The text file is refused up front with a notice naming it; it never becomes a row.
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'notes.txt' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'notes.txt' }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByRole('alert').filter({ hasText: 'notes.txt' }).textContent()).toMatch(/notes\.txt: not a supported image type/);
     expect(await page.locator('.gallery-row[data-image-name="notes.txt"]').count()).toBe(0);
     // The corrupt JPEG gets a row with an error naming it, and no model cells.
@@ -115,14 +121,17 @@ describe('Keypoint Bench in Chromium (production build)', () => {
       const r = rotatedPose.keypoints[i];
       if (!r || u.score < 0.3) continue;
       const distancePx = Math.hypot(r.x - u.x, r.y - u.y);
-      expect(distancePx, `${u.name}: rotated (${r.x.toFixed(1)}, ${r.y.toFixed(1)}) vs upright (${u.x.toFixed(1)}, ${u.y.toFixed(1)})`).toBeLessThanOrEqual(4);
+      expect(distancePx, `${u.name}: rotated (${r.x.toFixed(1)}, ${r.y.toFixed(1)}) vs upright (${u.x.toFixed(1)}, ${u.y.toFixed(1)})`).toBeLessThanOrEqual(3);
     }
     await clearImages();
   });
 
   it('runs all seven models on photos added with "Add images" and by dropping', async () => {
     const { page } = app;
-    await page.getByLabel('Add images', { exact: true }).setInputFiles(PICKED.map((name) => join(PEOPLE_DIR, name)));
+    // The visible "Add images…" button opens the (hidden) file picker.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Add images…' }).click()]);
+    expect(chooser.isMultiple()).toBe(true);
+    await chooser.setFiles(PICKED.map((name) => join(PEOPLE_DIR, name)));
     await dropFiles(page, DROPPED.map((name) => filePayload(join(PEOPLE_DIR, name))));
     await page.getByRole('button', { name: 'Select all', exact: true }).click();
     for (const model of MODELS) expect(await page.getByRole('checkbox', { name: model.name, exact: true }).isChecked()).toBe(true);
@@ -165,6 +174,9 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     const match = /Processed (\d+) of (\d+) images/.exec(progress);
     expect(match, progress).not.toBeNull();
     expect(match?.[1]).toBe(match?.[2]);
+    // The app counts finished worker requests, not images: each image ran twice here (default models
+    // on arrival, the other five after "Select all"), so N may exceed the number of images.
+    expect(Number(match?.[2])).toBeGreaterThanOrEqual(images.length);
     expect(progress).toMatch(/done$/);
   });
 
@@ -189,7 +201,7 @@ describe('Keypoint Bench in Chromium (production build)', () => {
       const fileName = download.suggestedFilename();
       expect(fileName).toMatch(/^keypoint-bench-.*\.png$/);
       const size = pngSize(bytes);
-      await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${fileName} (${size.width}×${size.height})`);
+      await expect.poll(() => page.getByTestId('export-status').textContent(), { timeout: 10_000 }).toBe(`Saved ${fileName} (${size.width}×${size.height})`);
       return size;
     };
 
@@ -199,6 +211,19 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     await compare.waitFor({ state: 'detached' });
     await page.locator('.gallery').waitFor();
 
+    // Grid export captures the rows on screen: wait until the store's list matches what is in the viewport.
+    const rowsInViewport = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.gallery-row')]
+          .filter((row) => {
+            const r = row.getBoundingClientRect();
+            return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
+          })
+          .map((row) => row.dataset.imageId),
+      );
+    const onScreen = await rowsInViewport();
+    expect(onScreen.length).toBeGreaterThan(0);
+    await expect.poll(async () => (await getState(page)).visibleImageIds, { timeout: 10_000 }).toEqual(onScreen);
     const gridState = await getState(page);
     const ready = gridState.images.filter((im) => im.status === 'ready');
     const visible = gridState.visibleImageIds.map((id) => ready.find((im) => im.id === id)).filter((im) => im !== undefined);

@@ -24,7 +24,7 @@ export const MODELS = [
   { id: 'blazepose-lite', name: 'BlazePose lite' },
   { id: 'blazepose-full', name: 'BlazePose full' },
   { id: 'blazepose-heavy', name: 'BlazePose heavy' },
-  { id: 'posenet', name: 'PoseNet (MobileNetV1)' },
+  { id: 'posenet-mobilenet', name: 'PoseNet (MobileNetV1)' },
 ] as const;
 
 export const CHROMIUM_ARGS = [
@@ -269,8 +269,14 @@ export async function waitForCellsDone(page: Page, imageNames: readonly string[]
     });
     if (complete) return last;
     if (Date.now() > deadline) {
-      const pending = last.filter((c) => c.status !== 'done').map((c) => `  ${c.image} × ${c.modelId}: ${c.status}`);
-      throw new Error(`not all cells done after ${timeoutMs / 1000} s (${last.length} cells seen):\n${pending.join('\n')}`);
+      const pending = imageNames.flatMap((name) =>
+        modelIds
+          .map((id) => ({ id, cell: last.find((c) => c.image === name && c.modelId === id) }))
+          .filter(({ cell }) => cell?.status !== 'done')
+          .map(({ id, cell }) => `  ${name} × ${id}: ${cell ? cell.status : 'no cell'}`),
+      );
+      const unexpected = last.filter((c) => !modelIds.includes(c.modelId)).map((c) => `  ${c.image} × ${c.modelId}: unexpected column`);
+      throw new Error(`not all cells done after ${timeoutMs / 1000} s (${last.length} cells seen):\n${[...pending, ...unexpected].join('\n')}`);
     }
     await page.waitForTimeout(500);
   }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { renderScreenshotPng } from '../../render/screenshot';
 import { useAppStore } from '../../store/appStore';
+import { downloadBlob } from '../../ui/download';
 import { buildScreenshotSpec } from './buildScreenshot';
 
 async function makePng(): Promise<{ blob: Blob; fileName: string; widthPx: number; heightPx: number }> {
@@ -28,12 +29,7 @@ export function ExportButtons() {
     try {
       const png = await makePng();
       if (action === 'download') {
-        const url = URL.createObjectURL(png.blob);
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = png.fileName;
-        link.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        downloadBlob(png.blob, png.fileName);
         setStatus(`Saved ${png.fileName} (${png.widthPx}×${png.heightPx})`);
       } else {
         await navigator.clipboard.write([new ClipboardItem({ 'image/png': png.blob })]);

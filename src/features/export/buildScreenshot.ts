@@ -1,22 +1,24 @@
-import { SKELETONS } from '../../core/skeletons';
-import { MODEL_IDS } from '../../inference/modelCatalogue';
 import { decodeForInference } from '../../media/imageFiles';
-import { modelColour } from '../../render/palette';
 import { SCREENSHOT_LAYOUT, type ScreenshotRow, type ScreenshotSpec } from '../../render/screenshot';
 import type { AppState } from '../../store/appStore';
-import { medianLatencyByModel, selectedModels } from '../../store/selectors';
-import { cellKey } from '../../store/types';
+import { cellOf, columnsOf } from '../../store/columns';
+import { effectiveProtocol } from '../../store/evaluationSlice';
+import { evaluationSnapshot, verdictText } from '../../store/evaluationResults';
+import { median } from '../../store/selectors';
+import { timestampStem } from '../../ui/download';
+import { cellOverlay } from '../../ui/overlays';
 
 /** At most this many rows go into a grid export (the rows on screen, in order). */
 const MAX_GRID_ROWS = 12;
 
 /**
  * The current comparison as a screenshot spec: the side-by-side view's image when one is open,
- * otherwise the gallery rows on screen. Returns the bitmaps it decoded so the caller can close them.
+ * otherwise the gallery rows on screen; with ground truth, its overlay and the verdict. Returns the
+ * bitmaps it decoded so the caller can close them.
  */
 export async function buildScreenshotSpec(state: AppState): Promise<{ spec: ScreenshotSpec; ownedBitmaps: ImageBitmap[]; fileStem: string }> {
-  const models = selectedModels(state);
-  if (models.length === 0) throw new Error('select at least one model to export');
+  const columns = columnsOf(state);
+  if (columns.length === 0) throw new Error('select at least one model to export');
   const focused = state.focusedImageId ? state.images.find((im) => im.id === state.focusedImageId) : undefined;
   const ready = state.images.filter((im) => im.status === 'ready');
   const visible = state.visibleImageIds.map((id) => ready.find((im) => im.id === id)).filter((im) => im !== undefined);
@@ -24,6 +26,7 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
   if (chosen.length === 0) throw new Error('add images before exporting');
   const ownedBitmaps: ImageBitmap[] = [];
   const rows: ScreenshotRow[] = [];
+  const latenciesByColumn = new Map<string, number[]>();
   for (const image of chosen) {
     let source: ImageBitmap | null = image.thumbnail;
     if (focused) {
@@ -37,28 +40,35 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
       image: source,
       sourceSizePx: { width: source.width, height: source.height },
       imageSizePx: { width: image.widthPx, height: image.heightPx },
-      cells: models.map((model) => {
-        const cell = state.results[cellKey(image.id, model.id)];
+      cells: columns.map((column) => {
+        const cell = cellOf(state, image.id, column);
         if (!cell || cell.status !== 'done') {
-          return { layer: null, latencyMs: null, note: cell?.status === 'error' ? 'error' : 'not run yet' };
+          return { layer: null, latencyMs: null, note: cell?.status === 'error' ? 'error' : cell?.status === 'skipped' ? 'skipped' : 'not run yet' };
         }
+        if (cell.latencyMs !== null) latenciesByColumn.set(column.id, [...(latenciesByColumn.get(column.id) ?? []), cell.latencyMs]);
+        const overlay = cellOverlay(state, image, column, cell);
         return {
-          layer: { poses: cell.poses, skeleton: SKELETONS[model.keypointLayout], colour: modelColour(model.id, MODEL_IDS) },
+          layer: overlay.layer,
+          groundTruth: overlay.groundTruth,
+          errorLines: overlay.errorLines,
           latencyMs: cell.latencyMs,
+          ...(column.kind === 'external' ? { note: 'imported' } : {}),
         };
       }),
     });
   }
-  const medians = medianLatencyByModel(state);
+  const evaluation = evaluationSnapshot(state);
+  const protocol = effectiveProtocol(state);
   const spec: ScreenshotSpec = {
-    title: focused ? `Keypoint Bench — ${focused.name}` : `Keypoint Bench — ${rows.length} image${rows.length === 1 ? '' : 's'} × ${models.length} model${models.length === 1 ? '' : 's'}`,
-    columns: models.map((m) => ({ label: m.displayName, colour: modelColour(m.id, MODEL_IDS), medianLatencyMs: medians.get(m.id) ?? null })),
+    title: focused ? `Keypoint Bench — ${focused.name}` : `Keypoint Bench — ${rows.length} image${rows.length === 1 ? '' : 's'} × ${columns.length} column${columns.length === 1 ? '' : 's'}`,
+    columns: columns.map((c) => ({ label: c.label, colour: c.colour, medianLatencyMs: median(latenciesByColumn.get(c.id) ?? []) })),
     rows,
     backendLabel: `${state.backend.active ?? 'none'}${state.backend.choice === 'auto' ? ' (Auto)' : ''}`,
     confidenceThreshold: state.confidenceThreshold,
     createdAt: new Date(),
     cellWidthPx: focused ? SCREENSHOT_LAYOUT.singleCellWidthPx : SCREENSHOT_LAYOUT.gridCellWidthPx,
+    note: `Protocol: ${protocol === 'crops' ? 'person crops' : 'whole image'}`,
+    ...(evaluation ? { verdictLines: evaluation.verdict.map((row) => ({ text: verdictText(row), pass: row.pass })) } : {}),
   };
-  const stamp = spec.createdAt.toISOString().replace(/[:T]/g, '-').slice(0, 19);
-  return { spec, ownedBitmaps, fileStem: `keypoint-bench-${stamp}` };
+  return { spec, ownedBitmaps, fileStem: `keypoint-bench-${timestampStem(spec.createdAt)}` };
 }

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import { decodeForInference } from '../../media/imageFiles';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
-import { useSelectedModels } from '../../store/selectors';
+import { cellOf, useColumns } from '../../store/columns';
+import { cellOverlay } from '../../ui/overlays';
 import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
-import { cellCaption, cellFor, layerFor } from './layers';
+import { cellCaption } from './layers';
 
 /** Longest side of the bitmap decoded for the large view. */
 const LARGE_VIEW_MAX_SIDE_PX = 2048;
@@ -14,8 +16,17 @@ const ZOOM_FACTOR = 3;
 export function CompareView({ imageId }: { imageId: string }) {
   const images = useAppStore((s) => s.images);
   const image = images.find((im) => im.id === imageId);
-  const models = useSelectedModels();
-  const results = useAppStore((s) => s.results);
+  const columns = useColumns();
+  const cells = useAppStore(useShallow((s) => columns.map((c) => cellOf(s, imageId, c))));
+  const overlayState = useAppStore(
+    useShallow((s) => ({
+      groundTruth: s.groundTruth,
+      images: s.images,
+      showGroundTruth: s.showGroundTruth,
+      confidenceThreshold: s.confidenceThreshold,
+      evaluationProtocol: s.evaluationProtocol,
+    })),
+  );
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
@@ -57,9 +68,13 @@ export function CompareView({ imageId }: { imageId: string }) {
   const imageSizePx = useMemo(() => ({ width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 }), [image?.widthPx, image?.heightPx]);
   const source = bitmap ?? image?.thumbnail ?? null;
   const sourceSizePx = useMemo(() => ({ width: source?.width ?? 1, height: source?.height ?? 1 }), [source]);
+  const overlays = useMemo(
+    () => (image ? columns.map((column, i) => cellOverlay(overlayState, image, column, cells[i])) : []),
+    [columns, cells, overlayState, image],
+  );
   if (!image) return null;
   const index = images.findIndex((im) => im.id === imageId);
-  const layers = models.map((m) => layerFor(m, cellFor(results, image.id, m.id)));
+  const layers = overlays.map((o) => o.layer);
   const toggleZoom = (point: { x: number; y: number }) => setZoom((z) => (z ? null : { factor: ZOOM_FACTOR, centerImagePx: point }));
 
   return (
@@ -88,6 +103,7 @@ export function CompareView({ imageId }: { imageId: string }) {
           sourceSizePx={sourceSizePx}
           imageSizePx={imageSizePx}
           layers={layers.filter((l) => l !== null)}
+          groundTruth={overlays[0]?.groundTruth ?? null}
           threshold={threshold}
           zoom={zoom}
           onImageClick={toggleZoom}
@@ -95,26 +111,28 @@ export function CompareView({ imageId }: { imageId: string }) {
           label={`${image.name} — all selected models`}
         />
       ) : (
-        <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.min(3, Math.max(1, models.length))}, 1fr)` }}>
-          {models.map((model, i) => {
-            const cell = cellFor(results, image.id, model.id);
-            const layer = layers[i];
+        <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.min(3, Math.max(1, columns.length))}, 1fr)` }}>
+          {columns.map((column, i) => {
+            const cell = cells[i];
+            const overlay = overlays[i];
             return (
-              <figure key={model.id} className="cell large" data-model-id={model.id} data-status={cell?.status ?? 'waiting'}>
+              <figure key={column.id} className="cell large" data-model-id={column.id} data-status={cell?.status ?? 'waiting'}>
                 <PoseCanvas
                   image={source}
                   sourceSizePx={sourceSizePx}
                   imageSizePx={imageSizePx}
-                  layers={layer ? [layer] : []}
+                  layers={overlay?.layer ? [overlay.layer] : []}
+                  groundTruth={overlay?.groundTruth ?? null}
+                  errorLines={overlay?.errorLines ?? []}
                   threshold={threshold}
                   zoom={zoom}
                   onImageClick={toggleZoom}
                   maxHeightPx={560}
-                  label={`${image.name} — ${model.displayName}`}
+                  label={`${image.name} — ${column.label}`}
                 />
                 <figcaption className={cell?.status === 'error' ? 'error' : ''}>
-                  <span className="swatch" style={{ background: layer?.colour ?? '#888' }} aria-hidden="true" />
-                  {model.displayName}: {cellCaption(cell)}
+                  <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
+                  {column.label}: {cellCaption(cell, column.kind === 'external')}
                 </figcaption>
               </figure>
             );

@@ -1,24 +1,34 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { MODEL_IDS } from '../../inference/modelCatalogue';
-import { modelColour } from '../../render/palette';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
-import { useSelectedModels } from '../../store/selectors';
+import { cellOf, useColumns, type Column } from '../../store/columns';
 import type { ImageItem } from '../../store/types';
+import { cellOverlay } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
-import { cellCaption, cellFor, layerFor } from './layers';
+import { cellCaption } from './layers';
 
 const GRID_CELL_MAX_HEIGHT_PX = 260;
 
-function GalleryRow({ image }: { image: ImageItem }) {
-  const models = useSelectedModels();
-  const results = useAppStore((s) => s.results);
+function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] }) {
+  // Subscribes to this row's cells only, so a result elsewhere does not redraw this row.
+  const cells = useAppStore(useShallow((s) => columns.map((c) => cellOf(s, image.id, c))));
   const threshold = useAppStore((s) => s.confidenceThreshold);
+  const overlayState = useAppStore(
+    useShallow((s) => ({
+      groundTruth: s.groundTruth,
+      images: s.images,
+      showGroundTruth: s.showGroundTruth,
+      confidenceThreshold: s.confidenceThreshold,
+      evaluationProtocol: s.evaluationProtocol,
+    })),
+  );
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const removeImage = useAppStore((s) => s.removeImage);
   const imageSizePx = useMemo(() => ({ width: image.widthPx, height: image.heightPx }), [image.widthPx, image.heightPx]);
-  const sourceSizePx = useMemo(
-    () => ({ width: image.thumbnail?.width ?? 1, height: image.thumbnail?.height ?? 1 }),
-    [image.thumbnail],
+  const sourceSizePx = useMemo(() => ({ width: image.thumbnail?.width ?? 1, height: image.thumbnail?.height ?? 1 }), [image.thumbnail]);
+  const overlays = useMemo(
+    () => columns.map((column, i) => cellOverlay(overlayState, image, column, cells[i])),
+    [columns, cells, overlayState, image],
   );
   return (
     <div className="gallery-row" role="row" data-image-id={image.id} data-image-name={image.name}>
@@ -38,16 +48,16 @@ function GalleryRow({ image }: { image: ImageItem }) {
           {image.error}
         </p>
       ) : (
-        <div className="cells" style={{ gridTemplateColumns: `repeat(${Math.max(1, models.length)}, minmax(180px, 1fr))` }}>
-          {models.map((model) => {
-            const cell = cellFor(results, image.id, model.id);
-            const layer = layerFor(model, cell);
+        <div className="cells" style={{ gridTemplateColumns: `repeat(${Math.max(1, columns.length)}, minmax(180px, 1fr))` }}>
+          {columns.map((column, i) => {
+            const cell = cells[i];
+            const overlay = overlays[i];
             return (
               <figure
-                key={model.id}
+                key={column.id}
                 className="cell"
                 role="gridcell"
-                data-model-id={model.id}
+                data-model-id={column.id}
                 data-status={cell?.status ?? 'waiting'}
                 data-poses={cell?.status === 'done' ? cell.poses.length : ''}
               >
@@ -55,15 +65,17 @@ function GalleryRow({ image }: { image: ImageItem }) {
                   image={image.thumbnail}
                   sourceSizePx={sourceSizePx}
                   imageSizePx={imageSizePx}
-                  layers={layer ? [layer] : []}
+                  layers={overlay?.layer ? [overlay.layer] : []}
+                  groundTruth={overlay?.groundTruth ?? null}
+                  errorLines={overlay?.errorLines ?? []}
                   threshold={threshold}
                   maxHeightPx={GRID_CELL_MAX_HEIGHT_PX}
                   onImageClick={() => setFocusedImageId(image.id)}
-                  label={`${image.name} — ${model.displayName}`}
+                  label={`${image.name} — ${column.label}`}
                 />
                 <figcaption className={cell?.status === 'error' ? 'error' : ''}>
-                  <span className="swatch" style={{ background: modelColour(model.id, MODEL_IDS) }} aria-hidden="true" />
-                  {model.displayName}: {cellCaption(cell)}
+                  <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
+                  {column.label}: {cellCaption(cell, column.kind === 'external')}
                 </figcaption>
               </figure>
             );
@@ -74,10 +86,11 @@ function GalleryRow({ image }: { image: ImageItem }) {
   );
 }
 
-/** Images as rows, selected models as columns; tracks which rows are on screen for the export. */
+/** Images as rows, selected models (and imported predictions) as columns; tracks rows on screen for the export. */
 export function GalleryGrid() {
   const images = useAppStore((s) => s.images);
-  const models = useSelectedModels();
+  const columns = useColumns();
+  const hasGroundTruth = useAppStore((s) => s.groundTruth !== null);
   const setVisibleImageIds = useAppStore((s) => s.setVisibleImageIds);
   const containerRef = useRef<HTMLDivElement>(null);
 
@@ -109,15 +122,20 @@ export function GalleryGrid() {
   return (
     <div className="gallery" ref={containerRef} role="grid" aria-label="Images by model" aria-rowcount={images.length}>
       <div className="gallery-header" role="row">
-        {models.map((model) => (
-          <span key={model.id} role="columnheader">
-            <span className="swatch" style={{ background: modelColour(model.id, MODEL_IDS) }} aria-hidden="true" />
-            {model.displayName}
+        {columns.map((column) => (
+          <span key={column.id} role="columnheader">
+            <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
+            {column.label}
           </span>
         ))}
+        {hasGroundTruth && (
+          <span className="gt-legend">
+            <span className="gt-swatch" aria-hidden="true" /> ground truth (lines: prediction → truth)
+          </span>
+        )}
       </div>
       {images.map((image) => (
-        <GalleryRow key={image.id} image={image} />
+        <GalleryRow key={image.id} image={image} columns={columns} />
       ))}
     </div>
   );

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { filesFromDataTransfer, partitionImageFiles } from '../../media/imageFiles';
 import { useAppStore } from '../../store/appStore';
 import { useController } from '../../store/controllerContext';
-import { fetchSampleFile, loadSampleCatalogue, type SampleCatalogue } from './samples';
+import { importJsonFile } from '../../store/jsonImport';
+import { fetchSampleAnnotations, fetchSampleFile, loadSampleCatalogue, type SampleCatalogue } from './samples';
 
 /** Input panel: "Add images" picker, folder/file drop anywhere on the page, paste, and the samples. */
 export function InputsPanel() {
@@ -11,13 +12,15 @@ export function InputsPanel() {
   const clearImages = useAppStore((s) => s.clearImages);
   const imageCount = useAppStore((s) => s.images.length);
   const fileInput = useRef<HTMLInputElement>(null);
+  const jsonInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [samples, setSamples] = useState<SampleCatalogue | null>(null);
   const [loadingSamples, setLoadingSamples] = useState(false);
 
   const addFiles = (files: File[]) => {
-    const { files: images, skipped } = partitionImageFiles(files);
+    const { files: images, jsonFiles, skipped } = partitionImageFiles(files);
     for (const entry of skipped) pushNotice('inputs', `${entry.name}: ${entry.reason}`);
+    for (const file of jsonFiles) void importJsonFile(file, file.name);
     if (images.length > 0) void controller.addFiles(images.map((file) => ({ file, name: file.name })));
   };
   const addFilesRef = useRef(addFiles);
@@ -66,6 +69,8 @@ export function InputsPanel() {
       const catalogue = await loadSampleCatalogue();
       setSamples(catalogue);
       const files = await Promise.all(catalogue.images.map(async (sample) => ({ file: await fetchSampleFile(sample), name: sample.file })));
+      // The samples' COCO annotations come too, unless the user already brought ground truth.
+      if (!useAppStore.getState().groundTruth) await importJsonFile(await fetchSampleAnnotations(), 'samples/annotations.json');
       await controller.addFiles(files, 'sample');
     } catch (error) {
       pushNotice('inputs', `Samples could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
@@ -90,9 +95,24 @@ export function InputsPanel() {
           event.target.value = '';
         }}
       />
+      <input
+        ref={jsonInput}
+        type="file"
+        multiple
+        accept=".json,application/json"
+        aria-label="Add annotations or predictions"
+        className="visually-hidden"
+        onChange={(event) => {
+          addFiles([...(event.target.files ?? [])]);
+          event.target.value = '';
+        }}
+      />
       <div className="row-buttons">
         <button type="button" className="primary" onClick={() => fileInput.current?.click()}>
           Add images…
+        </button>
+        <button type="button" onClick={() => jsonInput.current?.click()} title="COCO keypoints annotations.json, or a COCO results file from another model">
+          Add annotations / predictions…
         </button>
         <button type="button" onClick={() => void trySamples()} disabled={loadingSamples}>
           {loadingSamples ? 'Loading samples…' : 'Try sample images'}
@@ -103,7 +123,7 @@ export function InputsPanel() {
           </button>
         )}
       </div>
-      <p className="hint">Drop images or whole folders anywhere, or paste (Ctrl+V). JPEG, PNG, WebP, GIF, BMP. Nothing leaves this browser.</p>
+      <p className="hint">Drop images or whole folders anywhere, or paste (Ctrl+V). JPEG, PNG, WebP, GIF, BMP; COCO keypoints annotations.json and results .json files can come along. Nothing leaves this browser.</p>
       {samples && (
         <p className="attribution" data-testid="sample-attribution">
           {samples.attribution}{' '}

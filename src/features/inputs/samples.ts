@@ -25,3 +25,9 @@ export async function fetchSampleFile(sample: SampleImage): Promise<Blob> {
   if (!response.ok) throw new Error(`${sample.file}: HTTP ${response.status}`);
   return response.blob();
 }
+
+export async function fetchSampleAnnotations(): Promise<Blob> {
+  const response = await fetch(`${SAMPLES_URL}annotations.json`);
+  if (!response.ok) throw new Error(`sample annotations: HTTP ${response.status}`);
+  return response.blob();
+}

@@ -146,7 +146,8 @@ async function handle(message: ToWorker): Promise<void> {
                   mode: message.mode,
                   ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
                 });
-            const latencyMs = performance.now() - startMs;
+            // Per model run: under person crops that is the mean over the image's crops.
+            const latencyMs = (performance.now() - startMs) / Math.max(1, message.crops?.length ?? 1);
             send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, message.scaleToImagePx), latencyMs });
           } catch (error) {
             send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: errorText(error) });

@@ -42,7 +42,10 @@ export type FromWorker =
       modelId: ModelId;
       backend: BackendName;
       poses: Pose[];
-      /** Model time for this image: preprocessing, inference and postprocessing. */
+      /**
+       * Model time per run: preprocessing, inference and postprocessing of one image, or under
+       * person crops the mean over this image's crops (so latency is comparable across protocols).
+       */
       latencyMs: number;
     }
   | { type: 'estimateError'; requestId: number; imageKey: string; modelId: ModelId | null; backend: BackendName | null; message: string }

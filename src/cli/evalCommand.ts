@@ -1,0 +1,171 @@
+/**
+ * `keypoint-bench eval`: runs models on a folder of images in Node and scores them against COCO ground truth with
+ * the same core code as the browser (src/core/evaluation). Writes `<model>.results.json`, metrics.csv, metrics.json.
+ */
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CocoKeypointResult } from '../core/coco/cocoTypes';
+import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { posesToCocoResults } from '../core/evaluation/conversion';
+import { metricsToCsv, metricsToJson } from '../core/evaluation/exportMetrics';
+import { PROTOCOL_DESCRIPTIONS } from '../core/evaluation/protocol';
+import { verdict } from '../core/evaluation/verdict';
+import type { ModelId } from '../core/types';
+import { modelInfo } from '../inference/modelCatalogue';
+import { InputError, type EvalArgs } from './args';
+import { imageGroundTruth, inProcessProcessor, loadAdapters, type ImageProcessor } from './imageProcessor';
+import { listNames, loadGroundTruth, matchImages } from './inputs';
+import { DEFAULT_MODELS_DIR, requireModelFiles, startBackend } from './pipeline';
+import { Progress, formatMs, metricsTable, verdictLines, type CliIo } from './terminal';
+
+/** COCO results as JSON: an array with one detection per line (readable, diffable, loadable by pycocotools). */
+export function resultsToJson(results: readonly CocoKeypointResult[]): string {
+  return results.length === 0 ? '[]\n' : `[\n${results.map((r) => JSON.stringify(r)).join(',\n')}\n]\n`;
+}
+
+export interface EvalOptions {
+  /** Weights folder; the repository's models/ by default. */
+  modelsDir?: string;
+  /** Clock for metrics files (tests pin it). */
+  now?: () => Date;
+}
+
+export interface EvalOutcome {
+  metrics: ModelMetrics[];
+  files: string[];
+  backend: string;
+}
+
+export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = {}): Promise<EvalOutcome> {
+  const startedMs = performance.now();
+  const progress = new Progress(io);
+  const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
+
+  // Inputs first: every input error surfaces before the (slow) models load.
+  const gt = await loadGroundTruth(args.gtPath, (line) => progress.warn(line));
+  const images = await matchImages(args.imagesDir, gt);
+  if (images.matched.length === 0) {
+    throw new InputError(
+      `no image in ${args.imagesDir} matches a file_name of ${args.gtPath}` +
+        (images.filesWithoutGt.length > 0 ? ` (files: ${listNames(images.filesWithoutGt, 3)})` : ' (no JPEG/PNG files there)'),
+    );
+  }
+  if (images.filesWithoutGt.length > 0) progress.warn(`${images.filesWithoutGt.length} image(s) without ground truth, skipped: ${listNames(images.filesWithoutGt)}`);
+  if (images.gtWithoutFiles.length > 0) progress.warn(`${images.gtWithoutFiles.length} ground-truth image(s) without a file, not scored: ${listNames(images.gtWithoutFiles)}`);
+  if (images.undecodable.length > 0) progress.warn(`${images.undecodable.length} image(s) Node cannot decode (JPEG and PNG only), skipped: ${listNames(images.undecodable)}`);
+  if (images.duplicateGtNames.length > 0) progress.warn(`file names used by several ground-truth images (the first is used): ${listNames(images.duplicateGtNames)}`);
+  requireModelFiles(args.modelIds, modelsDir);
+  try {
+    await mkdir(args.outDir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`cannot create output folder ${args.outDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  progress.update('starting the tfjs WASM backend');
+  let backend: string;
+  let processor: ImageProcessor;
+  if (args.threads > 1) {
+    const { startWorkerPool } = await import('./workerPool');
+    const pool = await startWorkerPool({
+      workers: args.threads,
+      modelIds: args.modelIds,
+      protocol: args.protocol,
+      modelsDir,
+      onLoaded: (id, ms) => progress.update(`loaded ${id} in ${formatMs(ms)} ms (${args.threads} workers)`),
+    });
+    backend = pool.backend;
+    processor = pool;
+  } else {
+    backend = await startBackend();
+    const adapters = await loadAdapters(args.modelIds, modelsDir, (id, ms) => progress.update(`loaded ${id} in ${formatMs(ms)} ms`));
+    processor = inProcessProcessor(adapters, args.protocol);
+  }
+
+  const results = new Map<ModelId, CocoKeypointResult[]>(args.modelIds.map((id) => [id, []]));
+  const latencies = new Map<ModelId, number[]>(args.modelIds.map((id) => [id, []]));
+  const evaluatedIds: number[] = [];
+  const total = images.matched.length;
+  let started = 0;
+  try {
+    // With a worker pool, `threads` images are in flight at once; results are collected per image id, so the
+    // order they finish in does not matter.
+    const queue = [...images.matched];
+    const runNext = async (): Promise<void> => {
+      for (let match = queue.shift(); match; match = queue.shift()) {
+        const position = ++started;
+        const counter = `image ${position}/${total}`;
+        try {
+          const outcome = await processor.process({ imageId: match.imageId, path: match.path, gt: imageGroundTruth(gt, match.imageId) }, (modelId, estimate) =>
+            progress.update(`${counter} · ${modelId} · ${Math.round(estimate.latencyMs)} ms`),
+          );
+          if (
+            (match.widthPx !== undefined && match.widthPx !== outcome.sizePx.width) ||
+            (match.heightPx !== undefined && match.heightPx !== outcome.sizePx.height)
+          ) {
+            progress.warn(
+              `${match.fileName}: decoded ${outcome.sizePx.width}×${outcome.sizePx.height} px (EXIF applied), ground truth says ` +
+                `${match.widthPx ?? '?'}×${match.heightPx ?? '?'}; keypoints are compared in the decoded image's pixels`,
+            );
+          }
+          for (const { modelId, estimate } of outcome.estimates) {
+            results.get(modelId)!.push(...posesToCocoResults(match.imageId, estimate.poses, modelInfo(modelId).keypointLayout));
+            latencies.get(modelId)!.push(estimate.latencyMs);
+          }
+          evaluatedIds.push(match.imageId);
+        } catch (error) {
+          progress.warn(`${match.fileName}: skipped, ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(args.threads, total) }, runNext));
+  } finally {
+    await processor.close();
+  }
+  progress.finish();
+  if (evaluatedIds.length === 0) throw new InputError(`none of the ${total} matched images could be decoded`);
+
+  // Results in ground-truth image order, whatever order the workers finished in.
+  const order = new Map(gt.images.map((image, i) => [image.id, i]));
+  const metrics = args.modelIds.map((modelId) => {
+    const modelResults = results.get(modelId)!.sort((a, b) => order.get(a.image_id)! - order.get(b.image_id)!);
+    return evaluateColumn({
+      columnId: modelId,
+      displayName: modelInfo(modelId).displayName,
+      protocol: args.protocol,
+      gt,
+      imageIdsEvaluated: evaluatedIds,
+      results: modelResults,
+      latenciesMs: latencies.get(modelId)!,
+      pck: args.pck,
+    });
+  });
+
+  const dateIso = (options.now?.() ?? new Date()).toISOString();
+  const hasTargets = args.targets.apMin !== null || args.targets.pckMin !== null || args.targets.latencyMaxMs !== null;
+  const context = { protocol: args.protocol, backend, dateIso };
+  const files: string[] = [];
+  const write = async (name: string, text: string) => {
+    const path = join(args.outDir, name);
+    try {
+      await writeFile(path, text);
+    } catch (error) {
+      throw new InputError(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    files.push(path);
+  };
+  for (const modelId of args.modelIds) await write(`${modelId}.results.json`, resultsToJson(results.get(modelId)!));
+  await write('metrics.csv', metricsToCsv(metrics, context));
+  await write('metrics.json', metricsToJson(metrics, hasTargets ? { ...context, targets: args.targets } : context));
+
+  const persons = metrics[0]?.perImage.reduce((sum, image) => sum + image.persons.length, 0) ?? 0;
+  io.stdout(
+    `Protocol: ${args.protocol}. ${PROTOCOL_DESCRIPTIONS[args.protocol]}\n` +
+      `Backend: ${backend} (Node). ${evaluatedIds.length} of ${gt.images.length} ground-truth images scored, ${persons} scorable persons.\n\n`,
+  );
+  io.stdout(metricsTable(metrics));
+  if (hasTargets) io.stdout(`\nVerdict:\n${verdictLines(verdict(metrics, args.targets))}`);
+  io.stdout(`\nWrote ${files.join(', ')}\n`);
+  progress.log(`done in ${((performance.now() - startedMs) / 1000).toFixed(1)} s`);
+  return { metrics, files, backend };
+}

@@ -1,0 +1,110 @@
+/** Terminal output of the CLI: progress (one updating line on a TTY, plain lines otherwise), warnings, tables. */
+
+import { formatFixed3LikePython } from '../core/metrics/numpyCompat';
+import type { ModelMetrics } from '../core/evaluation/evaluateColumn';
+import type { VerdictRow } from '../core/evaluation/verdict';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** True when stderr is a terminal: progress then redraws one line instead of printing one per step. */
+  stderrIsTty: boolean;
+  /** Terminal width in columns, for cutting the progress line. */
+  columns?: number;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTty: process.stderr.isTTY === true,
+    columns: process.stderr.columns,
+  };
+}
+
+/** Progress and warnings on stderr. On a TTY the progress line is redrawn in place and warnings go above it. */
+export class Progress {
+  private shown = '';
+
+  constructor(private readonly io: CliIo) {}
+
+  update(line: string): void {
+    if (!this.io.stderrIsTty) {
+      this.io.stderr(line + '\n');
+      return;
+    }
+    const width = Math.max(20, (this.io.columns ?? 100) - 1);
+    this.shown = line.length > width ? line.slice(0, width - 1) + '…' : line;
+    this.io.stderr(`\r\x1b[2K${this.shown}`);
+  }
+
+  /** A line that stays (warnings, notes). */
+  log(line: string): void {
+    if (this.io.stderrIsTty && this.shown) {
+      this.io.stderr(`\r\x1b[2K${line}\n${this.shown}`);
+      return;
+    }
+    this.io.stderr(line + '\n');
+  }
+
+  warn(line: string): void {
+    this.log(`warning: ${line}`);
+  }
+
+  /** Ends the updating line (on a TTY, clears it). */
+  finish(): void {
+    if (this.io.stderrIsTty && this.shown) this.io.stderr('\r\x1b[2K');
+    this.shown = '';
+  }
+}
+
+/** A stat for a table: 3 decimals as pycocotools prints them; -1 (no GT person in the range) as "n/a". */
+export function formatStat(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return 'n/a';
+  return value < 0 ? 'n/a' : formatFixed3LikePython(value);
+}
+
+export function formatMs(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(1);
+}
+
+/** Left-aligned first column, right-aligned numbers. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The metrics table of `eval`: AP, AP50, AP75, AR, PCK@α and median latency per model. */
+export function metricsTable(metrics: readonly ModelMetrics[]): string {
+  const alpha = metrics[0]?.pck.alpha ?? 0.2;
+  const normalizer = metrics[0]?.pck.normalizer ?? 'bbox';
+  const header = ['Model', 'AP', 'AP50', 'AP75', 'AR', `PCK@${alpha} (${normalizer})`, 'median ms', 'images', 'detections'];
+  const rows = metrics.map((m) => [
+    `${m.displayName} [${m.columnId}]`,
+    formatStat(m.stats.AP),
+    formatStat(m.stats.AP50),
+    formatStat(m.stats.AP75),
+    formatStat(m.stats.AR),
+    formatStat(m.pck.value),
+    formatMs(m.medianLatencyMs),
+    String(m.imagesEvaluated),
+    String(m.detections),
+  ]);
+  return formatTable(header, rows);
+}
+
+export function verdictLines(rows: readonly VerdictRow[]): string {
+  const nameWidth = Math.max(0, ...rows.map((r) => r.displayName.length));
+  return rows
+    .map((row) => {
+      const word = row.pass === true ? 'PASS' : row.pass === false ? 'FAIL' : 'n/a ';
+      const checks = row.checks
+        .map((c) => `${c.target} ${c.measured} (${c.required}) ${c.pass === true ? 'ok' : c.pass === false ? 'fails' : 'not measured'}`)
+        .join(' · ');
+      return `  ${row.displayName.padEnd(nameWidth)}  ${word}  ${checks}`;
+    })
+    .join('\n') + '\n';
+}

@@ -1,0 +1,231 @@
+import type { ChartConfiguration } from 'chart.js';
+import { zipSync, strToU8 } from 'fflate';
+import { useId, useMemo, useRef, useState } from 'react';
+import { metricsToCsv, metricsToJson } from '../../core/evaluation/exportMetrics';
+import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
+import { renderMetricsReportPng, type MetricsReportSpec } from '../../render/metricsReport';
+import { useAppStore } from '../../store/appStore';
+import { useEvaluationSnapshot, verdictText, type EvaluationSnapshot } from '../../store/evaluationResults';
+import { ChartCanvas } from '../../ui/ChartCanvas';
+import { downloadBlob, safeFileStem, timestampStem } from '../../ui/download';
+
+const fmt = (value: number | null | undefined, digits = 3) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value < 0 ? 'n/a' : value.toFixed(digits);
+const fmtMs = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
+
+function TargetInput({ label, value, onChange, step, unit }: { label: string; value: number | null; onChange: (v: number | null) => void; step: number; unit?: string }) {
+  const id = useId();
+  return (
+    <span className="target">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        step={step}
+        min={0}
+        value={value ?? ''}
+        placeholder="off"
+        onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
+      />
+      {unit}
+    </span>
+  );
+}
+
+function pckCurveConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
+  const first = snapshot.columns[0]?.metrics.pckCurve.alphas ?? [];
+  return {
+    type: 'line',
+    data: {
+      labels: first.map((a) => a.toFixed(2)),
+      datasets: snapshot.columns.map((c) => ({
+        label: c.column.label,
+        data: c.metrics.pckCurve.values.map((v) => (v === null ? Number.NaN : v)),
+        borderColor: c.column.colour,
+        backgroundColor: c.column.colour,
+        pointRadius: 0,
+        borderWidth: 2,
+        spanGaps: true,
+      })),
+    },
+    options: {
+      plugins: { legend: { position: 'bottom' }, tooltip: { mode: 'index', intersect: false } },
+      scales: {
+        x: { title: { display: true, text: 'α (fraction of person size)' }, ticks: { maxTicksLimit: 11 } },
+        y: { min: 0, max: 1, title: { display: true, text: 'PCK' } },
+      },
+    },
+  };
+}
+
+function perKeypointConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
+  const names = snapshot.columns[0]?.metrics.perKeypoint.map((k) => k.name.replace('_', ' ')) ?? [];
+  return {
+    type: 'bar',
+    data: {
+      labels: names,
+      datasets: snapshot.columns.map((c) => ({
+        label: c.column.label,
+        data: c.metrics.perKeypoint.map((k) => (k.detectionRate === null ? Number.NaN : k.detectionRate)),
+        backgroundColor: c.column.colour,
+      })),
+    },
+    options: {
+      plugins: { legend: { position: 'bottom' } },
+      scales: { y: { min: 0, max: 1, title: { display: true, text: 'detection rate (PCK@α)' } } },
+    },
+  };
+}
+
+/** The decision view: metrics per model, PCK curve, per-keypoint detection rate, verdict against targets, exports. */
+export function MetricsView() {
+  const snapshot = useEvaluationSnapshot();
+  const hasGroundTruth = useAppStore((s) => s.groundTruth !== null);
+  const targets = useAppStore((s) => s.verdictTargets);
+  const setTargets = useAppStore((s) => s.setVerdictTargets);
+  const pckAlpha = useAppStore((s) => s.pckAlpha);
+  const pckNormalizer = useAppStore((s) => s.pckNormalizer);
+  const backend = useAppStore((s) => s.backend.active);
+  const pushNotice = useAppStore((s) => s.pushNotice);
+  const chartCanvases = useRef<(HTMLCanvasElement | null)[]>([null, null]);
+  const [status, setStatus] = useState('');
+  const curveConfig = useMemo(() => (snapshot ? pckCurveConfig(snapshot) : null), [snapshot]);
+  const keypointConfig = useMemo(() => (snapshot ? perKeypointConfig(snapshot) : null), [snapshot]);
+
+  if (!hasGroundTruth) {
+    return (
+      <div className="empty">
+        <p>
+          Metrics need ground truth: drop a COCO keypoints <code>annotations.json</code> (images match by <code>file_name</code>), or use “Try sample
+          images”, which brings its annotations.
+        </p>
+      </div>
+    );
+  }
+  if (!snapshot) return <div className="empty"><p>None of the added images is listed in the ground truth yet.</p></div>;
+
+  const context = { protocol: snapshot.protocol, backend, dateIso: new Date().toISOString() };
+  const metrics = snapshot.columns.map((c) => c.metrics);
+  const stem = `keypoint-bench-${timestampStem()}`;
+  const exportPng = async () => {
+    try {
+      const spec: MetricsReportSpec = {
+        title: 'Keypoint Bench — is it good enough?',
+        facts: [
+          `Protocol: ${PROTOCOL_DESCRIPTIONS[snapshot.protocol]}`,
+          `Backend: ${backend ?? '—'} · PCK α ${pckAlpha} of ${pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'} · ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`,
+        ],
+        table: {
+          header: ['Model', 'AP', 'AP50', 'AP75', 'AR', `PCK@${pckAlpha}`, 'Median latency', 'Images'],
+          rows: snapshot.columns.map((c) => ({
+            colour: c.column.colour,
+            cells: [c.column.label, fmt(c.metrics.stats.AP), fmt(c.metrics.stats.AP50), fmt(c.metrics.stats.AP75), fmt(c.metrics.stats.AR), fmt(c.metrics.pck.value), fmtMs(c.metrics.medianLatencyMs), `${c.metrics.imagesEvaluated}/${c.metrics.imagesTotal}`],
+          })),
+        },
+        verdictLines: snapshot.verdict.map((row, i) => ({ text: verdictText(row), pass: row.pass, colour: snapshot.columns[i]?.column.colour ?? '#fff' })),
+        charts: chartCanvases.current.filter((c): c is HTMLCanvasElement => c !== null).map((c) => ({ image: c, widthPx: c.width, heightPx: c.height })),
+      };
+      downloadBlob(await renderMetricsReportPng(spec), `${stem}-metrics.png`);
+      setStatus(`Saved ${stem}-metrics.png`);
+    } catch (error) {
+      pushNotice('evaluation', `Metrics PNG failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const exportZip = () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const c of snapshot.columns) files[`${safeFileStem(c.column.label)}.results.json`] = strToU8(JSON.stringify(c.results));
+    downloadBlob(new Blob([zipSync(files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${stem}-coco-results.zip`);
+  };
+
+  return (
+    <section className="metrics" aria-label="Metrics">
+      <p className="hint">{PROTOCOL_DESCRIPTIONS[snapshot.protocol]}</p>
+      <table className="metrics-table" data-testid="metrics-table">
+        <thead>
+          <tr>
+            <th scope="col">Model</th>
+            <th scope="col" title="COCO keypoint AP, OKS 0.50:0.95">AP</th>
+            <th scope="col">AP50</th>
+            <th scope="col">AP75</th>
+            <th scope="col" title="COCO keypoint AR, OKS 0.50:0.95">AR</th>
+            <th scope="col">PCK@{pckAlpha}</th>
+            <th scope="col">Median latency</th>
+            <th scope="col">Images</th>
+            <th scope="col">COCO results</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snapshot.columns.map((c) => (
+            <tr key={c.column.id} data-column-id={c.column.id}>
+              <th scope="row">
+                <span className="swatch" style={{ background: c.column.colour }} aria-hidden="true" />
+                {c.column.label}
+              </th>
+              <td data-stat="AP">{fmt(c.metrics.stats.AP)}</td>
+              <td>{fmt(c.metrics.stats.AP50)}</td>
+              <td>{fmt(c.metrics.stats.AP75)}</td>
+              <td data-stat="AR">{fmt(c.metrics.stats.AR)}</td>
+              <td data-stat="PCK">{fmt(c.metrics.pck.value)}</td>
+              <td>{fmtMs(c.metrics.medianLatencyMs)}</td>
+              <td>
+                {c.metrics.imagesEvaluated}/{c.metrics.imagesTotal}
+              </td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => downloadBlob(new Blob([JSON.stringify(c.results)], { type: 'application/json' }), `${safeFileStem(c.column.label)}.results.json`)}
+                >
+                  results.json
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="verdict" data-testid="verdict">
+        <h3>Verdict</h3>
+        <div className="targets">
+          <TargetInput label="AP ≥" value={targets.apMin} step={0.05} onChange={(v) => setTargets({ apMin: v })} />
+          <TargetInput label={`PCK@${pckAlpha} ≥`} value={targets.pckMin} step={0.05} onChange={(v) => setTargets({ pckMin: v })} />
+          <TargetInput label="Median latency ≤" value={targets.latencyMaxMs} step={5} unit="ms" onChange={(v) => setTargets({ latencyMaxMs: v })} />
+        </div>
+        <ul>
+          {snapshot.verdict.map((row) => (
+            <li key={row.columnId} className={row.pass === true ? 'pass' : row.pass === false ? 'fail' : 'undecided'} data-column-id={row.columnId} data-pass={String(row.pass)}>
+              {verdictText(row)}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="row-buttons">
+        <button type="button" onClick={() => downloadBlob(new Blob([metricsToCsv(metrics, context)], { type: 'text/csv' }), `${stem}-metrics.csv`)}>
+          Export metrics CSV
+        </button>
+        <button type="button" onClick={() => downloadBlob(new Blob([metricsToJson(metrics, { ...context, targets })], { type: 'application/json' }), `${stem}-metrics.json`)}>
+          Export metrics JSON
+        </button>
+        <button type="button" onClick={exportZip}>
+          Export all COCO results (.zip)
+        </button>
+        <button type="button" onClick={() => void exportPng()}>
+          Export metrics PNG
+        </button>
+        <span className="hint" role="status">{status}</span>
+      </div>
+      <div className="charts">
+        {curveConfig && (
+          <figure>
+            <figcaption>PCK curve ({pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'})</figcaption>
+            <ChartCanvas config={curveConfig} label="PCK curve per model" heightPx={280} onCanvas={(c) => (chartCanvases.current[0] = c)} />
+          </figure>
+        )}
+        {keypointConfig && (
+          <figure>
+            <figcaption>Per-keypoint detection rate (PCK@{pckAlpha})</figcaption>
+            <ChartCanvas config={keypointConfig} label="Per-keypoint detection rate per model" heightPx={280} onCanvas={(c) => (chartCanvases.current[1] = c)} />
+          </figure>
+        )}
+      </div>
+    </section>
+  );
+}

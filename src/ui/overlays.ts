@@ -1,0 +1,66 @@
+import { cropTargets } from '../core/evaluation/protocol';
+import { pairPosesWithAnnotations } from '../core/gtMatching';
+import { toCoco17 } from '../core/keypointMapping';
+import { COCO17, SKELETONS } from '../core/skeletons';
+import type { AppState } from '../store/appStore';
+import type { Column } from '../store/columns';
+import { effectiveProtocol } from '../store/evaluationSlice';
+import { groundTruthIndex } from '../store/groundTruthIndex';
+import type { CellResult, ImageItem } from '../store/types';
+import type { ErrorLine, GroundTruthLayer } from '../render/drawGroundTruth';
+import type { CanvasLayer } from './PoseCanvas';
+
+export interface CellOverlay {
+  layer: CanvasLayer | null;
+  groundTruth: GroundTruthLayer | null;
+  errorLines: ErrorLine[];
+}
+
+/** Everything drawn in one image × column cell: the prediction, and with ground truth the answer and the error lines. */
+export function cellOverlay(
+  state: Pick<AppState, 'groundTruth' | 'images' | 'showGroundTruth' | 'confidenceThreshold' | 'evaluationProtocol'>,
+  image: ImageItem,
+  column: Column,
+  cell: CellResult | undefined,
+): CellOverlay {
+  const layer: CanvasLayer | null =
+    cell && cell.status === 'done'
+      ? { modelId: column.id, label: column.label, colour: column.colour, poses: cell.poses, skeleton: SKELETONS[column.layout] }
+      : null;
+  const index = state.showGroundTruth ? groundTruthIndex(state.groundTruth, state.images) : null;
+  const gtImage = index?.gtImageByAppImageId.get(image.id);
+  if (!index || !gtImage) return { layer, groundTruth: null, errorLines: [] };
+  const annotations = index.annotationsByGtImageId.get(gtImage.id) ?? [];
+  const groundTruth: GroundTruthLayer = {
+    skeleton: COCO17,
+    persons: annotations.map((a) => ({ keypoints: a.keypoints, ignored: a.iscrowd === 1 || a.num_keypoints === 0 })),
+  };
+  if (!layer) return { layer, groundTruth, errorLines: [] };
+  const posesCoco = layer.poses.map((pose) => toCoco17(pose, column.layout));
+  let poseIndexByAnnotation: (number | null)[];
+  if (column.kind === 'model' && effectiveProtocol(state) === 'crops') {
+    // Under person crops each pose already knows its person.
+    const targets = cropTargets(index.dataset, gtImage.id);
+    poseIndexByAnnotation = annotations.map((a) => {
+      const cropIndex = targets.findIndex((t) => t.annotationId === a.id);
+      const poseIndex = posesCoco.findIndex((p) => p.cropIndex === cropIndex);
+      return cropIndex >= 0 && poseIndex >= 0 ? poseIndex : null;
+    });
+  } else {
+    poseIndexByAnnotation = pairPosesWithAnnotations(posesCoco, annotations);
+  }
+  const errorLines: ErrorLine[] = [];
+  annotations.forEach((annotation, annotationIndex) => {
+    const pose = posesCoco[poseIndexByAnnotation[annotationIndex] ?? -1];
+    if (!pose) return;
+    pose.keypoints.forEach((keypoint, i) => {
+      if ((annotation.keypoints[i * 3 + 2] ?? 0) <= 0 || keypoint.score < state.confidenceThreshold) return;
+      errorLines.push({
+        fromImagePx: { x: keypoint.x, y: keypoint.y },
+        toImagePx: { x: annotation.keypoints[i * 3] ?? 0, y: annotation.keypoints[i * 3 + 1] ?? 0 },
+        colour: column.colour,
+      });
+    });
+  });
+  return { layer, groundTruth, errorLines };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { CocoKeypointResult } from '../../../src/core/coco/cocoTypes';
+import {
+  cocoSummaryLines,
+  evaluateColumn,
+  median,
+  posesToCocoResults,
+  restrictGroundTruth,
+  type EvaluateColumnInput,
+} from '../../../src/core/evaluation';
+import { KEYPOINT_STATS_NAMES, evaluateKeypoints } from '../../../src/core/metrics/cocoEval';
+import { DEFAULT_PCK_ALPHAS, computePck, pckPersonsFromEvaluation } from '../../../src/core/metrics/pck';
+import { loadExpected, loadGroundTruth, loadResults } from '../metrics/cocoFixtures';
+import { peopleGroundTruth, perfectCocoPose, scorable } from './peopleFixture';
+
+const gt = peopleGroundTruth();
+const allIds = gt.images.map((image) => image.id);
+
+function perfectResults(imageIds: readonly number[]): CocoKeypointResult[] {
+  return imageIds.flatMap((id) => posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'));
+}
+
+function input(overrides: Partial<EvaluateColumnInput>): EvaluateColumnInput {
+  return {
+    columnId: 'm', displayName: 'Model', protocol: 'whole', gt,
+    imageIdsEvaluated: allIds, results: perfectResults(allIds), latenciesMs: [], pck: { alpha: 0.2, normalizer: 'bbox' },
+    ...overrides,
+  };
+}
+
+describe('evaluateColumn', () => {
+  it('equals evaluateKeypoints (and so pycocotools) when every image is evaluated', () => {
+    const expected = loadExpected();
+    for (const name of ['noise_5px', 'mixed_realistic', 'miss30', 'with_bbox_field'] as const) {
+      const cocoGt = loadGroundTruth('dev');
+      const results = loadResults('dev', name);
+      const metrics = evaluateColumn({ ...input({}), gt: cocoGt, imageIdsEvaluated: cocoGt.images.map((i) => i.id), results });
+      KEYPOINT_STATS_NAMES.forEach((stat, i) => expect(metrics.stats[stat], `${name} ${stat}`).toBe(evaluateKeypoints(cocoGt, results).stats[i]));
+      expect(cocoSummaryLines(metrics.stats)).toEqual(expected.dev[name]!.summaryLines);
+      expect(metrics.detections).toBe(results.length);
+      expect(metrics.imagesEvaluated).toBe(cocoGt.images.length);
+    }
+  });
+
+  it('scores only the evaluated images: unprocessed images are not misses, results elsewhere are left out', () => {
+    const processed = allIds.slice(0, 3);
+    const restricted = evaluateColumn(input({ imageIdsEvaluated: processed, results: perfectResults(allIds) }));
+    expect(restricted.stats.AP).toBe(1);
+    expect(restricted.stats.AR).toBe(1);
+    expect(restricted.imagesEvaluated).toBe(3);
+    expect(restricted.imagesTotal).toBe(8);
+    expect(restricted.detections).toBe(perfectResults(processed).length);
+    expect(restricted.resultsOutsideEvaluatedImages).toBe(perfectResults(allIds).length - perfectResults(processed).length);
+    expect(restricted.perImage.map((im) => im.imageId).sort()).toEqual([...processed].sort());
+    // The same perfect results on 3 images, scored on all 8: the other images' persons are misses.
+    const unrestricted = evaluateColumn(input({ results: perfectResults(processed) }));
+    expect(unrestricted.stats.AR).toBeLessThan(0.5);
+    // Restriction is on the GT images and their annotations.
+    const cut = restrictGroundTruth(gt, processed);
+    expect(cut.images.map((i) => i.id)).toEqual(processed);
+    expect(cut.annotations.every((a) => processed.includes(a.image_id))).toBe(true);
+    expect(cut.annotations).toHaveLength(gt.annotations.filter((a) => processed.includes(a.image_id)).length);
+  });
+
+  it('ignores evaluated ids that are not images of the ground truth', () => {
+    const metrics = evaluateColumn(input({ imageIdsEvaluated: [...allIds, 999, 999] }));
+    expect(metrics.imagesEvaluated).toBe(8);
+    expect(metrics.stats.AP).toBe(1);
+  });
+
+  it('never throws for empty results: 0 where there are persons, -1 where a range has none, every person missed', () => {
+    const metrics = evaluateColumn(input({ results: [] }));
+    expect(metrics.detections).toBe(0);
+    const persons = gt.annotations.filter(scorable);
+    expect(persons.some((a) => a.area >= 32 ** 2 && a.area <= 96 ** 2)).toBe(true);
+    for (const stat of KEYPOINT_STATS_NAMES) expect(metrics.stats[stat], stat).toBe(0);
+    expect(metrics.pck.value).toBe(0);
+    expect(metrics.perImage.flatMap((im) => im.persons)).toHaveLength(persons.length);
+    expect(metrics.perImage.every((im) => im.meanOks === 0 && im.persons.every((p) => p.oks === null && p.maxOks === 0))).toBe(true);
+    // Only large persons: the medium range has none, so APm/ARm are -1 as in pycocotools.
+    const large = gt.annotations.filter((a) => a.image_id === 30752);
+    expect(large.every((a) => a.area > 96 ** 2)).toBe(true);
+    const single = evaluateColumn(input({ imageIdsEvaluated: [30752], results: [] }));
+    expect([single.stats.AP, single.stats.APm, single.stats.APl, single.stats.ARm]).toEqual([0, -1, 0, -1]);
+    // No images at all.
+    const none = evaluateColumn(input({ imageIdsEvaluated: [], results: [] }));
+    expect(none.stats.AP).toBe(-1);
+    expect(none.pck.value).toBeNull();
+    expect(none.perImage).toEqual([]);
+    expect(none.medianLatencyMs).toBeNull();
+  });
+
+  it('marks missed persons null, lists every evaluated image, and sorts images worst first', () => {
+    // Perfect on all but one person of 121181 (dropped) and a 30 px shift on 790.
+    const results = perfectResults(allIds)
+      .filter((r, i, all) => !(r.image_id === 121181 && all.findIndex((x) => x.image_id === 121181) === i))
+      .map((r) => (r.image_id === 790 ? { ...r, keypoints: r.keypoints.map((v, i) => (i % 3 === 0 ? v + 30 : v)) } : r));
+    const metrics = evaluateColumn(input({ results }));
+    expect(metrics.perImage).toHaveLength(8);
+    const means = metrics.perImage.map((im) => im.meanOks ?? Number.POSITIVE_INFINITY);
+    expect([...means].sort((a, b) => a - b)).toEqual(means);
+    const crowded = metrics.perImage.find((im) => im.imageId === 121181)!;
+    expect(crowded.persons.filter((p) => p.oks === null)).toHaveLength(1);
+    expect(crowded.fileName).toBe('000000121181.jpg');
+    expect(metrics.perImage.at(-1)!.meanOks).toBe(1);
+  });
+
+  it('PCK follows the settings and agrees with computePck on the evaluation pairs', () => {
+    const shifted = perfectResults(allIds).map((r) => ({ ...r, keypoints: r.keypoints.map((v, i) => (i % 3 === 0 ? v + 12 : v)) }));
+    for (const settings of [
+      { alpha: 0.05, normalizer: 'bbox' },
+      { alpha: 0.2, normalizer: 'bbox' },
+      { alpha: 0.1, normalizer: 'torso' },
+      { alpha: 0.5, normalizer: 'torso' },
+    ] as const) {
+      const metrics = evaluateColumn(input({ results: shifted, pck: settings }));
+      const evaluation = evaluateKeypoints(gt, shifted);
+      const reference = computePck(pckPersonsFromEvaluation(gt, shifted, evaluation), settings);
+      expect(metrics.pck.alpha).toBe(settings.alpha);
+      expect(metrics.pck.normalizer).toBe(settings.normalizer);
+      expect(metrics.pck.value).toBe(reference.pck);
+      expect(metrics.pck.personsSkipped).toBe(reference.personsSkippedNoNormalizer + reference.personsSkippedNoLabels);
+      expect(metrics.perKeypoint.map((k) => k.detectionRate)).toEqual(reference.perKeypoint.map((k) => k.detectionRate));
+      expect(metrics.perKeypoint.map((k) => k.name)).toHaveLength(17);
+      expect(metrics.pckCurve.alphas).toEqual([...DEFAULT_PCK_ALPHAS]);
+      const atAlpha = DEFAULT_PCK_ALPHAS.indexOf(settings.alpha);
+      expect(metrics.pckCurve.values[atAlpha]).toBe(metrics.pck.value);
+    }
+    const bbox = evaluateColumn(input({ results: shifted, pck: { alpha: 0.2, normalizer: 'bbox' } }));
+    const torso = evaluateColumn(input({ results: shifted, pck: { alpha: 0.2, normalizer: 'torso' } }));
+    expect(bbox.pck.personsSkipped).toBe(0);
+    // Persons with neither shoulder–opposite-hip pair labelled have no torso size.
+    expect(torso.pck.personsSkipped).toBeGreaterThan(0);
+    // A 12 px shift is "correct" for more keypoints at a larger α (persons it makes unmatched stay wrong).
+    const curve = bbox.pckCurve.values.map((v) => v ?? 0);
+    expect(curve[0]).toBe(0);
+    expect(curve.at(-1)!).toBeGreaterThan(curve[5]!);
+    for (let i = 1; i < curve.length; i++) expect(curve[i]!).toBeGreaterThanOrEqual(curve[i - 1]!);
+  });
+
+  it('reports the median latency in ms', () => {
+    expect(evaluateColumn(input({ latenciesMs: [30, 10, 20] })).medianLatencyMs).toBe(20);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([Number.NaN, 5])).toBe(5);
+    expect(median([])).toBeNull();
+  });
+});
