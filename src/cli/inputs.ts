@@ -43,9 +43,13 @@ export async function loadGroundTruth(path: string, warn: (line: string) => void
 export async function loadResults(path: string, gt: CocoKeypointsGroundTruth, warn: (line: string) => void): Promise<CocoKeypointResult[]> {
   const parsed = parseResults(await readTextFile(path, 'results'), { groundTruth: gt });
   if (!parsed.value) throw new InputError(`${path}: ${parsed.problems[0]?.message ?? 'not a COCO results file'}`);
-  if (parsed.problems.length > 0) {
-    warn(`${basename(path)}: ${parsed.problems.length} problem(s); the affected detections are skipped (pycocotools would refuse the file):`);
-    for (const line of problemLines(parsed.problems, '  ')) warn(line);
+  // Whole-file notes (e.g. an empty list) are passed on as they are; entry problems get a header saying what happens.
+  const fileNotes = parsed.problems.filter((p) => p.where === 'file');
+  const entryProblems = parsed.problems.filter((p) => p.where !== 'file');
+  for (const line of problemLines(fileNotes, `${basename(path)}: `)) warn(line);
+  if (entryProblems.length > 0) {
+    warn(`${basename(path)}: ${entryProblems.length} problem(s); the affected detections are skipped (pycocotools would refuse the file):`);
+    for (const line of problemLines(entryProblems, '  ')) warn(line);
   }
   return parsed.value;
 }

@@ -24,7 +24,7 @@ export async function runScore(args: ScoreArgs, io: CliIo): Promise<ScoreJson> {
   const warn = (line: string) => io.stderr(`warning: ${line}\n`);
   const gt = await loadGroundTruth(args.gtPath, warn);
   const results = await loadResults(args.resultsPath, gt, warn);
-  if (results.length === 0) warn('no detections: pycocotools cannot evaluate an empty list; every stat is 0 (-1 for area ranges without persons)');
+  if (results.length === 0) warn('no detections to score: every stat is 0 (-1 for area ranges without persons)');
   // Every ground-truth image is scored, as pycocotools does.
   const metrics = evaluateColumn({
     columnId: 'results',

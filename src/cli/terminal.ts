@@ -34,7 +34,9 @@ export class Progress {
       this.io.stderr(line + '\n');
       return;
     }
-    const width = Math.max(20, (this.io.columns ?? 100) - 1);
+    // Some pseudo-terminals report 0 columns.
+    const columns = this.io.columns && this.io.columns > 0 ? this.io.columns : 100;
+    const width = Math.max(20, columns - 1);
     this.shown = line.length > width ? line.slice(0, width - 1) + '…' : line;
     this.io.stderr(`\r\x1b[2K${this.shown}`);
   }

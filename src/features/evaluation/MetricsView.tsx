@@ -77,6 +77,25 @@ function perKeypointConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
   };
 }
 
+function perKeypointErrorConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
+  const names = snapshot.columns[0]?.metrics.perKeypoint.map((k) => k.name.replace('_', ' ')) ?? [];
+  return {
+    type: 'bar',
+    data: {
+      labels: names,
+      datasets: snapshot.columns.map((c) => ({
+        label: c.column.label,
+        data: c.metrics.perKeypoint.map((k) => (k.meanNormalisedError === null ? Number.NaN : k.meanNormalisedError)),
+        backgroundColor: c.column.colour,
+      })),
+    },
+    options: {
+      plugins: { legend: { position: 'bottom' } },
+      scales: { y: { min: 0, title: { display: true, text: 'mean error / person size' } } },
+    },
+  };
+}
+
 /** The decision view: metrics per model, PCK curve, per-keypoint detection rate, verdict against targets, exports. */
 export function MetricsView() {
   const snapshot = useEvaluationSnapshot();
@@ -87,10 +106,11 @@ export function MetricsView() {
   const pckNormalizer = useAppStore((s) => s.pckNormalizer);
   const backend = useAppStore((s) => s.backend.active);
   const pushNotice = useAppStore((s) => s.pushNotice);
-  const chartCanvases = useRef<(HTMLCanvasElement | null)[]>([null, null]);
+  const chartCanvases = useRef<(HTMLCanvasElement | null)[]>([null, null, null]);
   const [status, setStatus] = useState('');
   const curveConfig = useMemo(() => (snapshot ? pckCurveConfig(snapshot) : null), [snapshot]);
   const keypointConfig = useMemo(() => (snapshot ? perKeypointConfig(snapshot) : null), [snapshot]);
+  const keypointErrorConfig = useMemo(() => (snapshot ? perKeypointErrorConfig(snapshot) : null), [snapshot]);
 
   if (!hasGroundTruth) {
     return (
@@ -223,6 +243,12 @@ export function MetricsView() {
           <figure>
             <figcaption>Per-keypoint detection rate (PCK@{pckAlpha})</figcaption>
             <ChartCanvas config={keypointConfig} label="Per-keypoint detection rate per model" heightPx={280} onCanvas={(c) => (chartCanvases.current[1] = c)} />
+          </figure>
+        )}
+        {keypointErrorConfig && (
+          <figure>
+            <figcaption>Per-keypoint mean normalised error ({pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'})</figcaption>
+            <ChartCanvas config={keypointErrorConfig} label="Per-keypoint mean normalised error per model" heightPx={280} onCanvas={(c) => (chartCanvases.current[2] = c)} />
           </figure>
         )}
       </div>
