@@ -5,7 +5,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CocoKeypointResult } from '../core/coco/cocoTypes';
+import type { CocoKeypointAnnotation, CocoKeypointResult, CocoKeypointsGroundTruth } from '../core/coco/cocoTypes';
 import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../core/evaluation/conversion';
 import { metricsToCsv, metricsToJson } from '../core/evaluation/exportMetrics';
@@ -14,7 +14,7 @@ import { verdict } from '../core/evaluation/verdict';
 import type { ModelId } from '../core/types';
 import { modelInfo } from '../inference/modelCatalogue';
 import { InputError, type EvalArgs } from './args';
-import { imageGroundTruth, inProcessProcessor, loadAdapters, type ImageProcessor } from './imageProcessor';
+import { inProcessProcessor, loadAdapters, type ImageProcessor } from './imageProcessor';
 import { listNames, loadGroundTruth, matchImages } from './inputs';
 import { DEFAULT_MODELS_DIR, requireModelFiles, startBackend } from './pipeline';
 import { Progress, formatMs, metricsTable, verdictLines, type CliIo } from './terminal';
@@ -85,6 +85,19 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   const results = new Map<ModelId, CocoKeypointResult[]>(args.modelIds.map((id) => [id, []]));
   const latencies = new Map<ModelId, number[]>(args.modelIds.map((id) => [id, []]));
   const evaluatedIds: number[] = [];
+  // Each image's own ground truth, indexed once (cropTargets reads only its image's entries).
+  const annotationsByImage = new Map<number, CocoKeypointAnnotation[]>();
+  for (const ann of gt.annotations) {
+    const list = annotationsByImage.get(ann.image_id) ?? [];
+    list.push(ann);
+    annotationsByImage.set(ann.image_id, list);
+  }
+  const imageById = new Map(gt.images.map((image) => [image.id, image]));
+  const taskGt = (imageId: number): CocoKeypointsGroundTruth => ({
+    images: imageById.has(imageId) ? [imageById.get(imageId)!] : [],
+    annotations: annotationsByImage.get(imageId) ?? [],
+    categories: [],
+  });
   const total = images.matched.length;
   let started = 0;
   try {
@@ -96,7 +109,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
         const position = ++started;
         const counter = `image ${position}/${total}`;
         try {
-          const outcome = await processor.process({ imageId: match.imageId, path: match.path, gt: imageGroundTruth(gt, match.imageId) }, (modelId, estimate) =>
+          const outcome = await processor.process({ imageId: match.imageId, path: match.path, gt: taskGt(match.imageId) }, (modelId, estimate) =>
             progress.update(`${counter} · ${modelId} · ${Math.round(estimate.latencyMs)} ms`),
           );
           if (

@@ -89,12 +89,3 @@ export function inProcessProcessor(adapters: Map<ModelId, ModelAdapter>, protoco
     },
   };
 }
-
-/** The ground truth of one image only (its entry and annotations): what a worker needs for cropTargets. */
-export function imageGroundTruth(gt: CocoKeypointsGroundTruth, imageId: number): CocoKeypointsGroundTruth {
-  return {
-    images: gt.images.filter((image) => image.id === imageId),
-    annotations: gt.annotations.filter((ann) => ann.image_id === imageId),
-    categories: [],
-  };
-}

@@ -96,19 +96,23 @@ export async function matchImages(dir: string, gt: CocoKeypointsGroundTruth): Pr
   }
   const files = new Set(entries.filter((name) => NODE_IMAGE_EXTENSIONS.includes(extname(name).toLowerCase())));
   const undecodable = entries.filter((name) => OTHER_IMAGE_EXTENSIONS.includes(extname(name).toLowerCase()));
+  const undecodableSet = new Set(undecodable);
   const byName = new Map<string, (typeof gt.images)[number]>();
   const duplicateGtNames: string[] = [];
+  const gtWithoutFiles: string[] = [];
   for (const image of gt.images) {
-    if (!image.file_name) continue;
+    if (!image.file_name) {
+      gtWithoutFiles.push(`image id ${image.id} (no file_name)`);
+      continue;
+    }
     const name = basename(image.file_name.replace(/\\/g, '/'));
     if (byName.has(name)) duplicateGtNames.push(name);
     else byName.set(name, image);
   }
   const matched: ImageMatch[] = [];
-  const gtWithoutFiles: string[] = [];
   for (const [name, image] of byName) {
     if (!files.has(name)) {
-      if (!undecodable.includes(name)) gtWithoutFiles.push(name);
+      if (!undecodableSet.has(name)) gtWithoutFiles.push(name);
       continue;
     }
     const match: ImageMatch = { imageId: image.id, fileName: name, path: join(dir, name) };

@@ -22,3 +22,16 @@ export function bestPose(poses: readonly Pose[]): Pose | null {
   for (const pose of poses) if (!best || pose.score > best.score) best = pose;
   return best;
 }
+
+/**
+ * Person-crops protocol on one image: each crop's best pose, tagged with its crop index. `crops`
+ * are in the pixel space of `image`. Crops where the model found nobody contribute nothing.
+ */
+export async function estimateBestPosePerCrop(adapter: ModelAdapter, image: tf.Tensor3D, crops: readonly CropPx[]): Promise<Pose[]> {
+  const poses: Pose[] = [];
+  for (const [cropIndex, crop] of crops.entries()) {
+    const best = bestPose(await estimateInCrop(adapter, image, crop, 'still'));
+    if (best) poses.push({ ...best, cropIndex });
+  }
+  return poses;
+}

@@ -36,6 +36,8 @@ export class InferenceController {
   private readonly decodingImageIds = new Set<string>();
   private paused = false;
   private lastDoneAtMs: number | null = null;
+  /** Images of the current batch (see updateBatchTotals). */
+  private batchImageIds = new Set<string>();
   private frameListener: FrameListener | null = null;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -138,7 +140,10 @@ export class InferenceController {
   /** Starts work for images that lack a result for some selected model, up to the in-flight limit. */
   private pump(): void {
     const state = useAppStore.getState();
-    if (this.paused || state.backend.status !== 'ready' || !state.backend.active) return;
+    if (this.paused || state.backend.status !== 'ready' || !state.backend.active) {
+      this.updateBatchTotals();
+      return;
+    }
     const busyImages = new Set([...this.inFlight.values()].map((f) => f.imageId));
     const protocol = effectiveProtocol(state);
     const gtIndex = protocol === 'crops' ? groundTruthIndex(state.groundTruth, state.images) : null;
@@ -259,32 +264,50 @@ export class InferenceController {
         const nowMs = performance.now();
         const sinceMs = Math.max(this.lastDoneAtMs ?? flight.startedAtMs, flight.startedAtMs);
         this.lastDoneAtMs = nowMs;
-        const recentImageMs = [...batch.recentImageMs, nowMs - sinceMs].slice(-RECENT_TIMES_KEPT);
-        store.setBatch({ ...batch, done: batch.done + 1, recentImageMs });
+        store.setBatch({ ...batch, recentImageMs: [...batch.recentImageMs, nowMs - sinceMs].slice(-RECENT_TIMES_KEPT) });
         this.pump();
         break;
       }
     }
   }
 
-  /** Keeps "Processed N of M images" consistent: M grows as work is added; a new batch starts after an idle one. */
+  /**
+   * "Processed N of M images" counts images, not requests: M is every image that needed work since
+   * the batch started (an image that gains a model joins again), N those that need none any more.
+   * A new batch starts when work appears after everything was done.
+   */
   private updateBatchTotals(): void {
     const state = useAppStore.getState();
-    const pendingImages = state.images.filter(
-      (image) =>
-        image.status === 'ready' &&
-        state.selectedModelIds.some((modelId) => {
-          const cell = state.results[cellKey(image.id, modelId, effectiveProtocol(state))];
-          return !cell || cell.status === 'running' || cell.backend !== state.backend.active;
-        }),
-    ).length;
+    const protocol = effectiveProtocol(state);
+    const pending = new Set(
+      state.images
+        .filter(
+          (image) =>
+            image.status === 'ready' &&
+            state.selectedModelIds.some((modelId) => {
+              const cell = state.results[cellKey(image.id, modelId, protocol)];
+              return !cell || cell.status === 'running' || cell.status === 'pending' || cell.backend !== state.backend.active;
+            }),
+        )
+        .map((image) => image.id),
+    );
+    const existing = new Set(state.images.map((image) => image.id));
     const { batch } = state;
-    const idle = batch.done >= batch.total;
-    if (pendingImages === 0) return;
-    if (idle) {
-      state.setBatch({ total: pendingImages, done: 0, startedAtMs: performance.now(), recentImageMs: [] });
-    } else if (batch.done + pendingImages !== batch.total) {
-      state.setBatch({ ...batch, total: batch.done + pendingImages });
+    let startedAtMs = batch.startedAtMs;
+    let recentImageMs = batch.recentImageMs;
+    if (batch.done >= batch.total && pending.size > 0) {
+      this.batchImageIds = new Set();
+      startedAtMs = performance.now();
+      recentImageMs = [];
+      this.lastDoneAtMs = null;
+    }
+    for (const id of pending) this.batchImageIds.add(id);
+    for (const id of this.batchImageIds) if (!existing.has(id)) this.batchImageIds.delete(id);
+    let done = 0;
+    for (const id of this.batchImageIds) if (!pending.has(id)) done++;
+    const total = this.batchImageIds.size;
+    if (total !== batch.total || done !== batch.done || startedAtMs !== batch.startedAtMs) {
+      state.setBatch({ total, done, startedAtMs, recentImageMs });
     }
   }
 }

@@ -174,9 +174,9 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     const match = /Processed (\d+) of (\d+) images/.exec(progress);
     expect(match, progress).not.toBeNull();
     expect(match?.[1]).toBe(match?.[2]);
-    // The app counts finished worker requests, not images: each image ran twice here (default models
-    // on arrival, the other five after "Select all"), so N may exceed the number of images.
-    expect(Number(match?.[2])).toBeGreaterThanOrEqual(images.length);
+    // Images, not requests: each image ran twice here (default models on arrival, the other five
+    // after "Select all") and still counts once.
+    expect(Number(match?.[2])).toBe(images.length);
     expect(progress).toMatch(/done$/);
   });
 
@@ -207,6 +207,19 @@ describe('Keypoint Bench in Chromium (production build)', () => {
 
     expect(await exportPng()).toEqual(expectedSingle);
 
+    // "Copy screenshot" puts the same PNG on the clipboard.
+    await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.baseUrl).origin });
+    await page.getByRole('button', { name: 'Copy screenshot' }).click();
+    await expect
+      .poll(() => page.getByTestId('export-status').textContent(), { timeout: 10_000 })
+      .toBe(`Copied a ${expectedSingle.width}×${expectedSingle.height} PNG to the clipboard`);
+    const clipboardPng = await page.evaluate(async () => {
+      const [item] = await navigator.clipboard.read();
+      const blob = await item?.getType('image/png');
+      return blob ? [...new Uint8Array(await blob.arrayBuffer()).subarray(0, 32)] : [];
+    });
+    expect(pngSize(Buffer.from(clipboardPng))).toEqual(expectedSingle);
+
     await page.keyboard.press('Escape');
     await compare.waitFor({ state: 'detached' });
     await page.locator('.gallery').waitFor();
@@ -221,9 +234,17 @@ describe('Keypoint Bench in Chromium (production build)', () => {
           })
           .map((row) => row.dataset.imageId),
       );
-    const onScreen = await rowsInViewport();
-    expect(onScreen.length).toBeGreaterThan(0);
-    await expect.poll(async () => (await getState(page)).visibleImageIds, { timeout: 10_000 }).toEqual(onScreen);
+    // Layout settles (thumbnails, canvas sizes) after the grid comes back: wait until they agree.
+    await expect
+      .poll(
+        async () => {
+          const dom = await rowsInViewport();
+          const store = (await getState(page)).visibleImageIds;
+          return { agree: dom.length > 0 && JSON.stringify(dom) === JSON.stringify(store), dom, store };
+        },
+        { timeout: 15_000 },
+      )
+      .toMatchObject({ agree: true });
     const gridState = await getState(page);
     const ready = gridState.images.filter((im) => im.status === 'ready');
     const visible = gridState.visibleImageIds.map((id) => ready.find((im) => im.id === id)).filter((im) => im !== undefined);

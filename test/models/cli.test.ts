@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreJson } from '../../src/cli/scoreCommand';
 import { parseGroundTruth } from '../../src/core/coco/parseGroundTruth';
 import type { CocoKeypointsGroundTruth } from '../../src/core/coco/cocoTypes';
-import type { MetricsJson } from '../../src/core/evaluation';
+import type { MetricsJson } from '../../src/core/evaluation/exportMetrics';
 import { FIXTURE_DIR as COCO_EVAL_DIR, loadExpected, loadRawResults } from '../unit/metrics/cocoFixtures';
 import { PEOPLE_FIXTURE_DIR, REPO_ROOT, requireModelFiles } from './realModelHarness';
 

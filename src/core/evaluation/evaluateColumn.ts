@@ -141,6 +141,10 @@ function isScorable(ann: { iscrowd: number; num_keypoints: number }): boolean {
  * every stat is then 0 for an area range that has ground-truth persons (nothing found: precision and recall 0,
  * which is what pycocotools' accumulate gives for zero detections) and -1 for a range without any, as usual.
  * PCK then counts every labelled keypoint as missed.
+ *
+ * @throws CocoEvalError where pycocotools itself fails on a non-empty list: keypoint arrays whose length is not
+ *   3 × the category's keypoint count, or `results[0]` with a bbox while another result has none (README 2 of the
+ *   evaluation vectors). Results that went through `parseResults` with this ground truth only risk the latter.
  */
 export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
   const { gt, pck: pckSettings } = input;
@@ -222,6 +226,14 @@ function perImageResults(
     list.push(evaluation);
     byImage.set(evaluation.imageId, list);
   }
+  const firstRange = COCO_KEYPOINT_AREA_RANGES[0]!;
+  const scorableByImage = new Map<number, PersonResult[]>();
+  for (const ann of gt.annotations) {
+    if (!isScorable(ann) || ann.area < firstRange.minAreaPx2 || ann.area > firstRange.maxAreaPx2) continue;
+    const list = scorableByImage.get(ann.image_id) ?? [];
+    list.push({ annotationId: ann.id, oks: null, maxOks: 0 });
+    scorableByImage.set(ann.image_id, list);
+  }
   const detectionsByImage = new Map<number, number>();
   for (const r of results) detectionsByImage.set(r.image_id, (detectionsByImage.get(r.image_id) ?? 0) + 1);
   const fileNames = new Map(gt.images.map((image) => [image.id, image.file_name ?? '']));
@@ -237,10 +249,7 @@ function perImageResults(
       falsePositives = evaluations.reduce((sum, e) => sum + e.falsePositives, 0);
     } else {
       // No detection on this image (or no results at all): every scorable person is missed.
-      const firstRange = COCO_KEYPOINT_AREA_RANGES[0]!;
-      persons = gt.annotations
-        .filter((ann) => ann.image_id === imageId && isScorable(ann) && ann.area >= firstRange.minAreaPx2 && ann.area <= firstRange.maxAreaPx2)
-        .map((ann) => ({ annotationId: ann.id, oks: null, maxOks: 0 }));
+      persons = scorableByImage.get(imageId) ?? [];
     }
     const meanOks = persons.length > 0 ? persons.reduce((sum, p) => sum + (p.oks ?? 0), 0) / persons.length : null;
     return {

@@ -48,7 +48,7 @@ function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] })
           {image.error}
         </p>
       ) : (
-        <div className="cells" style={{ gridTemplateColumns: `repeat(${Math.max(1, columns.length)}, minmax(180px, 1fr))` }}>
+        <div className="cells" style={{ gridTemplateColumns: `repeat(${Math.max(1, columns.length)}, minmax(140px, 1fr))` }}>
           {columns.map((column, i) => {
             const cell = cells[i];
             const overlay = overlays[i];

@@ -5,7 +5,7 @@ import type { BackendName, ModelId, Pose } from '../../core/types';
 import { cropInBitmapPx, type CropPx } from '../../core/crops';
 import { scalePoses } from '../../core/geometry';
 import { chooseBackend } from '../backends';
-import { bestPose, estimateInCrop } from '../cropEstimate';
+import { estimateBestPosePerCrop } from '../cropEstimate';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { adapterFactory, modelInfo } from '../modelRegistry';
 import type { FromWorker, ToWorker } from './protocol';
@@ -83,15 +83,10 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
   }
 }
 
-/** Person-crops protocol: the best pose of each crop, in bitmap pixels, tagged with its crop index. */
-async function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, crops: CropPx[], scaleToImagePx: number): Promise<Pose[]> {
+/** Person-crops protocol: the best pose of each crop (given in original pixels), in bitmap pixels. */
+function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, crops: CropPx[], scaleToImagePx: number): Promise<Pose[]> {
   const bitmapSize = { width: image.shape[1], height: image.shape[0] };
-  const poses: Pose[] = [];
-  for (const [cropIndex, crop] of crops.entries()) {
-    const best = bestPose(await estimateInCrop(adapter, image, cropInBitmapPx(crop, scaleToImagePx, bitmapSize), 'still'));
-    if (best) poses.push({ ...best, cropIndex });
-  }
-  return poses;
+  return estimateBestPosePerCrop(adapter, image, crops.map((crop) => cropInBitmapPx(crop, scaleToImagePx, bitmapSize)));
 }
 
 async function handle(message: ToWorker): Promise<void> {

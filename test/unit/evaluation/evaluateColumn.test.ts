@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CocoKeypointResult } from '../../../src/core/coco/cocoTypes';
-import {
-  cocoSummaryLines,
-  evaluateColumn,
-  median,
-  posesToCocoResults,
-  restrictGroundTruth,
-  type EvaluateColumnInput,
-} from '../../../src/core/evaluation';
+import { cocoSummaryLines } from '../../../src/core/evaluation/summary';
+import { evaluateColumn, median, restrictGroundTruth, type EvaluateColumnInput } from '../../../src/core/evaluation/evaluateColumn';
+import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
 import { KEYPOINT_STATS_NAMES, evaluateKeypoints } from '../../../src/core/metrics/cocoEval';
 import { DEFAULT_PCK_ALPHAS, computePck, pckPersonsFromEvaluation } from '../../../src/core/metrics/pck';
 import { loadExpected, loadGroundTruth, loadResults } from '../metrics/cocoFixtures';

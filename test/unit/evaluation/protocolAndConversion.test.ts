@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PERSON_CROP_MARGIN_FRACTION, personCrop } from '../../../src/core/crops';
-import {
-  PROTOCOL_DESCRIPTIONS,
-  cropTargets,
-  evaluateColumn,
-  isEvaluationProtocol,
-  posesToCocoResults,
-} from '../../../src/core/evaluation';
+import { PROTOCOL_DESCRIPTIONS, cropTargets, isEvaluationProtocol } from '../../../src/core/evaluation/protocol';
+import { evaluateColumn } from '../../../src/core/evaluation/evaluateColumn';
+import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
 import { COCO17 } from '../../../src/core/skeletons';
 import type { Pose } from '../../../src/core/types';
 import { peopleGroundTruth, perfectBlazePose, perfectCocoPose, scorable } from './peopleFixture';

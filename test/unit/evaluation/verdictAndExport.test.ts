@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  csvField,
-  evaluateColumn,
-  metricsToCsv,
-  metricsToJson,
-  posesToCocoResults,
-  verdict,
-  type MetricsJson,
-  type ModelMetrics,
-} from '../../../src/core/evaluation';
+import { csvField, metricsToCsv, metricsToJson, type MetricsJson } from '../../../src/core/evaluation/exportMetrics';
+import { evaluateColumn, type ModelMetrics } from '../../../src/core/evaluation/evaluateColumn';
+import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
+import { verdict } from '../../../src/core/evaluation/verdict';
 import { peopleGroundTruth, perfectCocoPose, scorable } from './peopleFixture';
 
 const gt = peopleGroundTruth();
