@@ -18,6 +18,8 @@ const layerRules = [
   { target: './src/features/webcam', from: ['./src/features/!(webcam)/**'], message: 'features never import each other.' },
   { target: './src/features/controls', from: ['./src/features/!(controls)/**'], message: 'features never import each other.' },
   { target: './src/features/export', from: ['./src/features/!(export)/**'], message: 'features never import each other.' },
+  { target: './src/features/evaluation', from: ['./src/features/!(evaluation)/**'], message: 'features never import each other.' },
+  { target: './src/features/benchmark', from: ['./src/features/!(benchmark)/**'], message: 'features never import each other.' },
 ];
 
 export default tseslint.config(

@@ -4,6 +4,7 @@ import { BatchProgress } from '../features/controls/BatchProgress';
 import { ModelPicker } from '../features/controls/ModelPicker';
 import { Notices } from '../features/controls/Notices';
 import { ThresholdSlider } from '../features/controls/ThresholdSlider';
+import { BenchmarkView } from '../features/benchmark/BenchmarkView';
 import { FailuresView } from '../features/evaluation/FailuresView';
 import { GroundTruthPanel } from '../features/evaluation/GroundTruthPanel';
 import { MetricsView } from '../features/evaluation/MetricsView';
@@ -14,6 +15,7 @@ import { InputsPanel } from '../features/inputs/InputsPanel';
 import { WebcamPanel } from '../features/webcam/WebcamPanel';
 import { MODEL_MANIFEST } from '../inference/modelCatalogue';
 import { useAppStore } from '../store/appStore';
+import { runBenchmarkSession, type BenchmarkRequest } from '../store/benchmarkSession';
 import { ControllerContext } from '../store/controllerContext';
 import type { MainView } from '../store/evaluationSlice';
 import { InferenceController } from '../store/inferenceController';
@@ -22,6 +24,7 @@ const VIEWS: { id: MainView; label: string }[] = [
   { id: 'gallery', label: 'Gallery' },
   { id: 'metrics', label: 'Metrics & verdict' },
   { id: 'failures', label: 'Worst first' },
+  { id: 'benchmark', label: 'Benchmark' },
 ];
 
 function ModelCredits() {
@@ -47,7 +50,11 @@ export function App() {
 
   useEffect(() => {
     // Read-only handle for end-to-end tests and curious users: the store's current state.
-    (window as unknown as { keypointBench?: unknown }).keypointBench = { getState: useAppStore.getState };
+    // runBenchmark drives the same in-app benchmark for `npm run bench`.
+    (window as unknown as { keypointBench?: unknown }).keypointBench = {
+      getState: useAppStore.getState,
+      runBenchmark: (request: BenchmarkRequest) => runBenchmarkSession(controller, request),
+    };
     controller.start();
     return () => controller.stop();
   }, [controller]);
@@ -97,6 +104,8 @@ export function App() {
             <MetricsView />
           ) : mainView === 'failures' ? (
             <FailuresView />
+          ) : mainView === 'benchmark' ? (
+            <BenchmarkView />
           ) : focusedImageId ? (
             <CompareView key={focusedImageId} imageId={focusedImageId} />
           ) : (

@@ -17,14 +17,14 @@ export const WASM_BINARIES_URL = '/tfjs-wasm/';
 /** Probe runs per backend after one warm-up run; the median is reported. */
 const PROBE_RUNS = 3;
 
-let wasmConfigured = false;
+let configuredWasmThreads: number | null = null;
 
-/** WASM threads need cross-origin isolation; use every core (tfjs defaults to half). */
+/** WASM threads need cross-origin isolation; use every core (tfjs defaults to half). Fixed at first WASM start. */
 function configureWasm(threads: number): void {
-  if (wasmConfigured) return;
+  if (configuredWasmThreads !== null) return;
   setWasmPaths(WASM_BINARIES_URL);
-  setThreadsCount(Math.max(1, threads));
-  wasmConfigured = true;
+  configuredWasmThreads = Math.max(1, threads);
+  setThreadsCount(configuredWasmThreads);
 }
 
 export function wasmThreadCount(): number {
@@ -61,7 +61,7 @@ function describeWebGl(): Omit<BackendProbe, 'backend'> {
 
 /** Describes every backend without timing anything. */
 export async function describeBackends(): Promise<BackendProbe[]> {
-  const threads = wasmThreadCount();
+  const threads = configuredWasmThreads ?? wasmThreadCount();
   const wasmDetail = `${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? ' (page is not cross-origin isolated)' : ''}`;
   return [
     { backend: 'webgpu', ...(await describeWebGpu()) },
@@ -132,7 +132,8 @@ async function timeProbeNetwork(bestSoFarMs: number): Promise<number> {
  * Resolves a backend choice. For 'auto', every available hardware (non-software) backend runs
  * the probe network and the fastest wins; the decision lists every figure and exclusion.
  */
-export async function chooseBackend(choice: BackendChoice): Promise<BackendDecision> {
+export async function chooseBackend(choice: BackendChoice, wasmThreads?: number): Promise<BackendDecision> {
+  if (wasmThreads !== undefined) configureWasm(wasmThreads);
   const probes = await describeBackends();
   if (choice !== 'auto') {
     const probe = probes.find((p) => p.backend === choice);

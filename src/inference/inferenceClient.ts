@@ -1,3 +1,4 @@
+import type { CropPx } from '../core/crops';
 import type { BackendChoice, ModelId } from '../core/types';
 import type { EstimateMode } from './modelAdapter';
 import type { FromWorker, ToWorker } from './worker/protocol';
@@ -11,6 +12,8 @@ export interface EstimateRequest {
   modelIds: ModelId[];
   mode: EstimateMode;
   timestampMs?: number;
+  crops?: CropPx[];
+  measureRaw?: boolean;
 }
 
 /**
@@ -38,8 +41,8 @@ export class InferenceClient {
     return () => this.listeners.delete(listener);
   }
 
-  setBackend(choice: BackendChoice): number {
-    return this.post({ type: 'setBackend', requestId: this.nextRequestId++, choice });
+  setBackend(choice: BackendChoice, wasmThreads?: number): number {
+    return this.post({ type: 'setBackend', requestId: this.nextRequestId++, choice, ...(wasmThreads !== undefined ? { wasmThreads } : {}) });
   }
 
   useModels(modelIds: ModelId[]): number {

@@ -1,3 +1,4 @@
+import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelInfo, Pose } from '../core/types';
 
@@ -34,6 +35,8 @@ export interface ModelAdapter {
   readonly info: ModelInfo;
   /** `image` is an upright RGB image tensor [height, width, 3]; the caller keeps ownership. */
   estimate(image: tf.Tensor3D, options: EstimateOptions): Promise<Pose[]>;
+  /** The network(s) inside, for benchmarks that time the model's own execution apart from the pipeline. */
+  graphModels(): GraphModel[];
   dispose(): void;
 }
 

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { BackendChoice, BackendName, ModelId } from '../core/types';
+import { createBenchmarkSlice, type BenchmarkSlice } from './benchmarkSlice';
 import { createEvaluationSlice, type EvaluationSlice } from './evaluationSlice';
 import type { BackendState, BatchState, CellResult, ImageItem, ModelStatus, Notice } from './types';
 
@@ -51,7 +52,7 @@ interface ViewSlice {
   dismissNotice: (id: number) => void;
 }
 
-export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice & EvaluationSlice;
+export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice & EvaluationSlice & BenchmarkSlice;
 
 const idleModelStatus = (): ModelStatus => ({
   state: 'idle',
@@ -67,6 +68,7 @@ let noticeCounter = 0;
 
 export const useAppStore = create<AppState>()((set, get, api) => ({
   ...createEvaluationSlice(set, get, api),
+  ...createBenchmarkSlice(set, get, api),
   images: [],
   addImages: (items) => set((s) => ({ images: [...s.images, ...items] })),
   updateImage: (id, patch) => set((s) => ({ images: s.images.map((im) => (im.id === id ? { ...im, ...patch } : im)) })),

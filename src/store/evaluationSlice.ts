@@ -5,7 +5,7 @@ import type { EvaluationProtocol } from '../core/evaluation/protocol';
 
 export type { EvaluationProtocol };
 export type PckNormalizer = 'bbox' | 'torso';
-export type MainView = 'gallery' | 'metrics' | 'failures';
+export type MainView = 'gallery' | 'metrics' | 'failures' | 'benchmark';
 
 export interface GroundTruthState {
   fileName: string;

@@ -35,6 +35,7 @@ export class InferenceController {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly decodingImageIds = new Set<string>();
   private paused = false;
+  private pausedForBenchmark = false;
   private lastDoneAtMs: number | null = null;
   /** Images of the current batch (see updateBatchTotals). */
   private batchImageIds = new Set<string>();
@@ -97,7 +98,14 @@ export class InferenceController {
   /** Webcam mode: batch work waits, and frame results go to `listener` instead of the gallery. */
   setLiveMode(listener: FrameListener | null): void {
     this.frameListener = listener;
-    this.paused = listener !== null;
+    this.paused = listener !== null || this.pausedForBenchmark;
+    if (!this.paused) this.pump();
+  }
+
+  /** A benchmark measures in its own workers; gallery work waits so it does not compete for the cores. */
+  setPausedForBenchmark(paused: boolean): void {
+    this.pausedForBenchmark = paused;
+    this.paused = paused || this.frameListener !== null;
     if (!this.paused) this.pump();
   }
 

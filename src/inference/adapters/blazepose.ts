@@ -2,7 +2,7 @@ import * as poseDetection from '@tensorflow-models/pose-detection';
 import { BLAZEPOSE33 } from '../../core/skeletons';
 import { createProgressTracker, graphModelHandler } from '../graphModelHandler';
 import type { AdapterFactory } from '../modelAdapter';
-import { toPlainPoses } from './poseDetectionResult';
+import { innerGraphModels, toPlainPoses } from './poseDetectionResult';
 
 const BLAZEPOSE_MODEL_TYPES: Partial<Record<string, 'lite' | 'full' | 'heavy'>> = {
   'blazepose-lite': 'lite',
@@ -38,6 +38,7 @@ export const loadBlazePose: AdapterFactory = async (info, context) => {
       );
       return toPlainPoses(poses, BLAZEPOSE33.keypointNames);
     },
+    graphModels: () => innerGraphModels(detector, ['detectorModel', 'landmarkModel']),
     dispose: () => detector.dispose(),
   };
 };

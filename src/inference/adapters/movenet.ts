@@ -2,7 +2,7 @@ import * as poseDetection from '@tensorflow-models/pose-detection';
 import { COCO17 } from '../../core/skeletons';
 import { createProgressTracker, graphModelHandler } from '../graphModelHandler';
 import type { AdapterFactory } from '../modelAdapter';
-import { toPlainPoses } from './poseDetectionResult';
+import { innerGraphModels, toPlainPoses } from './poseDetectionResult';
 
 const MOVENET_MODEL_TYPES: Partial<Record<string, string>> = {
   'movenet-lightning': poseDetection.movenet.modelType.SINGLEPOSE_LIGHTNING,
@@ -39,6 +39,7 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
       );
       return toPlainPoses(poses, COCO17.keypointNames);
     },
+    graphModels: () => innerGraphModels(detector, ['moveNetModel']),
     dispose: () => detector.dispose(),
   };
 };

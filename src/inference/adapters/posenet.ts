@@ -2,7 +2,7 @@ import * as poseDetection from '@tensorflow-models/pose-detection';
 import { COCO17 } from '../../core/skeletons';
 import { createProgressTracker, graphModelHandler, type GraphModelJson } from '../graphModelHandler';
 import type { AdapterFactory } from '../modelAdapter';
-import { toPlainPoses } from './poseDetectionResult';
+import { innerGraphModels, toPlainPoses } from './poseDetectionResult';
 
 /** pose-detection reads MobileNetV1 PoseNet outputs by position in this order. */
 const POSENET_OUTPUT_ORDER = ['offset', 'heatmap', 'displacement_fwd', 'displacement_bwd'] as const;
@@ -69,6 +69,7 @@ export const loadPoseNet: AdapterFactory = async (info, context) => {
       const poses = await detector.estimatePoses(image, { maxPoses: 1, flipHorizontal: false });
       return toPlainPoses(poses, COCO17.keypointNames);
     },
+    graphModels: () => innerGraphModels(detector, ['posenetModel']),
     dispose: () => detector.dispose(),
   };
 };

@@ -6,6 +6,7 @@ import { cropInBitmapPx, type CropPx } from '../../core/crops';
 import { scalePoses } from '../../core/geometry';
 import { chooseBackend } from '../backends';
 import { estimateBestPosePerCrop } from '../cropEstimate';
+import { RawExecutionRecorder } from '../rawTiming';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { adapterFactory, modelInfo } from '../modelRegistry';
 import type { FromWorker, ToWorker } from './protocol';
@@ -47,6 +48,12 @@ const fetchModelFiles: ModelFileReader = {
     return bytes.buffer;
   },
 };
+
+function memoryFacts(): { numTensors: number; tensorBytes: number; workerHeapBytes: number | null } {
+  const { numTensors, numBytes } = tf.memory();
+  const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return { numTensors, tensorBytes: numBytes, workerHeapBytes: heap ? heap.usedJSHeapSize : null };
+}
 
 function disposeAll(): void {
   for (const [modelId, pending] of adapters) {
@@ -94,7 +101,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'setBackend': {
       disposeAll();
       try {
-        const decision = await chooseBackend(message.choice);
+        const decision = await chooseBackend(message.choice, message.wasmThreads);
         activeBackend = decision.chosen;
         send({ type: 'backendReady', requestId: message.requestId, backend: decision.chosen, decision });
       } catch (error) {
@@ -134,28 +141,36 @@ async function handle(message: ToWorker): Promise<void> {
           }
           try {
             const adapter = await pending;
+            const recorder = message.measureRaw ? new RawExecutionRecorder(adapter.graphModels()) : null;
             const startMs = performance.now();
-            const poses: Pose[] = message.crops
-              ? await estimateCrops(adapter, image, message.crops, message.scaleToImagePx)
-              : await adapter.estimate(image, {
+            const input = image;
+            const run = () => message.crops
+              ? estimateCrops(adapter, input, message.crops, message.scaleToImagePx)
+              : adapter.estimate(input, {
                   mode: message.mode,
                   ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
                 });
+            const poses: Pose[] = recorder ? await recorder.record(run) : await run();
             // Per model run: under person crops that is the mean over the image's crops.
             const latencyMs = (performance.now() - startMs) / Math.max(1, message.crops?.length ?? 1);
             send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, message.scaleToImagePx), latencyMs });
+            if (recorder) {
+              const rawMs = (await recorder.timeRecorded()) / Math.max(1, message.crops?.length ?? 1);
+              recorder.dispose();
+              send({ type: 'rawTiming', requestId, imageKey, modelId, backend, rawMs });
+            }
           } catch (error) {
             send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: errorText(error) });
           }
         }
         image.dispose();
         image = null;
-        send({ type: 'estimateDone', requestId, imageKey, decodeMs, numTensors: tf.memory().numTensors });
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs, ...memoryFacts() });
       } catch (error) {
         image?.dispose();
         bitmap.close();
         send({ type: 'estimateError', requestId, imageKey, modelId: null, backend, message: errorText(error) });
-        send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, numTensors: tf.memory().numTensors });
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, ...memoryFacts() });
       }
       return;
     }
@@ -167,7 +182,7 @@ scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
   queue = queue.then(() => handle(message)).catch((error: unknown) => {
     if (message.type === 'estimate') {
       send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
-      send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, numTensors: tf.memory().numTensors });
+      send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, ...memoryFacts() });
     } else if (message.type === 'setBackend') {
       send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
     } else {

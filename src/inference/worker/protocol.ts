@@ -8,7 +8,8 @@ import type { EstimateMode } from '../modelAdapter';
  * and the backend it ran on, so the UI can drop results that no longer match what is selected.
  */
 export type ToWorker =
-  | { type: 'setBackend'; requestId: number; choice: BackendChoice }
+  /** `wasmThreads` only takes effect before WASM first initialises in this worker (a tfjs limit). */
+  | { type: 'setBackend'; requestId: number; choice: BackendChoice; wasmThreads?: number }
   /** Makes exactly these models resident: loads the missing ones, disposes the rest. */
   | { type: 'useModels'; requestId: number; modelIds: ModelId[] }
   | {
@@ -26,6 +27,8 @@ export type ToWorker =
        * whole image; each crop contributes its best pose, tagged with `cropIndex`.
        */
       crops?: CropPx[];
+      /** Benchmark: also re-run the model's own graph calls alone on the same inputs and report `rawMs`. */
+      measureRaw?: boolean;
     };
 
 export type FromWorker =
@@ -48,6 +51,8 @@ export type FromWorker =
        */
       latencyMs: number;
     }
+  /** With `measureRaw`, after `poses` (so the re-run never delays the result): the network(s) alone on the same inputs. */
+  | { type: 'rawTiming'; requestId: number; imageKey: string; modelId: ModelId; backend: BackendName; rawMs: number }
   | { type: 'estimateError'; requestId: number; imageKey: string; modelId: ModelId | null; backend: BackendName | null; message: string }
   | {
       type: 'estimateDone';
@@ -56,6 +61,10 @@ export type FromWorker =
       /** Time to turn the transferred bitmap into a tensor, shared by every model of the request. */
       decodeMs: number;
       numTensors: number;
+      /** Bytes held by tensors on the active backend after the request. */
+      tensorBytes: number;
+      /** The worker's JS heap, when the browser exposes it (Chrome's performance.memory). */
+      workerHeapBytes: number | null;
     };
 
 export type ToWorkerType = ToWorker['type'];

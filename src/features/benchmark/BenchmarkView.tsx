@@ -1,0 +1,195 @@
+import type { ChartConfiguration } from 'chart.js';
+import { useMemo, useRef, useState } from 'react';
+import type { BackendName, ModelId } from '../../core/types';
+import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
+import { modelColour } from '../../render/palette';
+import { useAppStore } from '../../store/appStore';
+import type { BenchmarkReport, BenchmarkRow } from '../../store/benchmarkRunner';
+import { DEFAULT_BENCHMARK_IMAGES, runBenchmarkSession } from '../../store/benchmarkSession';
+import { useController } from '../../store/controllerContext';
+import { ChartCanvas } from '../../ui/ChartCanvas';
+import { downloadBlob, timestampStem } from '../../ui/download';
+
+const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const ms = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const MB = (v: number | null) => (v === null ? '—' : (v / 1e6).toFixed(1));
+
+export function configLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads'>): string {
+  return row.wasmThreads ? `${row.backend} ×${row.wasmThreads}` : row.backend;
+}
+
+function latencyChart(report: BenchmarkReport): ChartConfiguration {
+  const configs = [...new Set(report.rows.map(configLabel))];
+  const models = [...new Set(report.rows.map((r) => r.modelId))];
+  return {
+    type: 'bar',
+    data: {
+      labels: configs,
+      datasets: models.map((modelId) => ({
+        label: report.rows.find((r) => r.modelId === modelId)?.displayName ?? modelId,
+        backgroundColor: modelColour(modelId, MODEL_IDS),
+        data: configs.map((c) => report.rows.find((r) => r.modelId === modelId && configLabel(r) === c)?.latencyP50Ms ?? Number.NaN),
+      })),
+    },
+    options: {
+      plugins: { legend: { position: 'bottom' } },
+      scales: { y: { type: 'linear', min: 0, title: { display: true, text: 'p50 latency per image (ms), app pipeline' } } },
+    },
+  };
+}
+
+/** In-app benchmark: every chosen model × backend through the real pipeline on the user's images. */
+export function BenchmarkView() {
+  const controller = useController();
+  const report = useAppStore((s) => s.benchmarkReport);
+  const running = useAppStore((s) => s.benchmarkRunning);
+  const progress = useAppStore((s) => s.benchmarkProgress);
+  const selected = useAppStore((s) => s.selectedModelIds);
+  const activeBackend = useAppStore((s) => s.backend.active);
+  const imageCountAvailable = useAppStore((s) => s.images.filter((im) => im.status === 'ready').length);
+  const pushNotice = useAppStore((s) => s.pushNotice);
+  const [modelIds, setModelIds] = useState<ModelId[]>(selected);
+  const [backends, setBackends] = useState<BackendName[]>(activeBackend ? [activeBackend] : ['wasm']);
+  const [imageCount, setImageCount] = useState(DEFAULT_BENCHMARK_IMAGES);
+  const [compareThreads, setCompareThreads] = useState(false);
+  const [leakCheck, setLeakCheck] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const chart = useMemo(() => (report && report.rows.some((r) => r.status === 'ok') ? latencyChart(report) : null), [report]);
+
+  const toggle = <T,>(list: T[], value: T, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
+  const start = async () => {
+    abort.current = new AbortController();
+    try {
+      await runBenchmarkSession(controller, {
+        modelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
+        backends: BACKENDS.filter((b) => backends.includes(b)),
+        imageCount,
+        ...(compareThreads ? { wasmThreadCounts: [...new Set([1, navigator.hardwareConcurrency])] } : {}),
+        leakCheckInferences: leakCheck ? 500 : 0,
+        signal: abort.current.signal,
+      });
+    } catch (error) {
+      pushNotice('export', `Benchmark: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  return (
+    <section className="benchmark" aria-label="Benchmark">
+      <p className="hint">
+        Each model × backend runs in a fresh worker on your added images ({imageCountAvailable} available, repeated as needed): load time, first inference,
+        latency through the whole app pipeline (decode → worker → model → reply), the network&apos;s own time on the same inputs, throughput with batching,
+        tensors and heap before/after, and long tasks on this page. Gallery work pauses meanwhile.
+      </p>
+      <fieldset className="bench-options" disabled={running}>
+        <legend>Models</legend>
+        {MODELS.map((m) => (
+          <label key={m.id} className="inline">
+            <input type="checkbox" checked={modelIds.includes(m.id)} onChange={(e) => setModelIds((l) => toggle(l, m.id, e.target.checked))} />
+            {m.displayName}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset className="bench-options" disabled={running}>
+        <legend>Backends</legend>
+        {BACKENDS.map((b) => (
+          <label key={b} className="inline">
+            <input type="checkbox" checked={backends.includes(b)} onChange={(e) => setBackends((l) => toggle(l, b, e.target.checked))} />
+            {b}
+          </label>
+        ))}
+        <label className="inline">
+          Images per run <input type="number" min={1} max={1000} value={imageCount} onChange={(e) => setImageCount(Math.max(1, Number(e.target.value) || 1))} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={compareThreads} onChange={(e) => setCompareThreads(e.target.checked)} /> WASM: 1 thread vs {navigator.hardwareConcurrency}
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={leakCheck} onChange={(e) => setLeakCheck(e.target.checked)} /> Leak check (500 more inferences)
+        </label>
+      </fieldset>
+      <div className="row-buttons">
+        {running ? (
+          <button type="button" onClick={() => abort.current?.abort()}>
+            Cancel benchmark
+          </button>
+        ) : (
+          <button type="button" className="primary" disabled={imageCountAvailable === 0 || modelIds.length === 0 || backends.length === 0} onClick={() => void start()}>
+            Run benchmark
+          </button>
+        )}
+        {report && !running && (
+          <button type="button" onClick={() => downloadBlob(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }), `keypoint-bench-${timestampStem()}-benchmark.json`)}>
+            Export benchmark JSON
+          </button>
+        )}
+      </div>
+      {running && progress && (
+        <div className="batch" role="status" aria-live="polite">
+          <progress max={1} value={progress.fraction} aria-label="Benchmark progress" />
+          <span data-testid="benchmark-progress">{progress.text}</span>
+        </div>
+      )}
+      {report && (
+        <>
+          {report.autoDecision && <p className="hint" data-testid="benchmark-auto">Auto picks {report.autoDecision.reason}</p>}
+          <table className="metrics-table" data-testid="benchmark-table">
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Backend</th>
+                <th scope="col">Load ms</th>
+                <th scope="col">First inference ms</th>
+                <th scope="col">p50 ms</th>
+                <th scope="col">p95 ms</th>
+                <th scope="col">Raw model p50 ms</th>
+                <th scope="col" title="app pipeline p50 / raw model p50">Overhead</th>
+                <th scope="col">Images/s</th>
+                <th scope="col">Tensors before → after</th>
+                <th scope="col">Worker tensor MB</th>
+                <th scope="col">Long tasks</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.rows.map((r) => (
+                <tr key={`${r.modelId}-${configLabel(r)}`} data-model-id={r.modelId} data-backend={r.backend} data-status={r.status}>
+                  <th scope="row">{r.displayName}</th>
+                  <td>{configLabel(r)}</td>
+                  {r.status === 'failed' ? (
+                    <td colSpan={10} className="error">
+                      {r.error}
+                    </td>
+                  ) : (
+                    <>
+                      <td>{ms(r.loadMs)}</td>
+                      <td>{ms(r.firstInferenceMs)}</td>
+                      <td data-stat="p50">{ms(r.latencyP50Ms)}</td>
+                      <td>{ms(r.latencyP95Ms)}</td>
+                      <td data-stat="raw">{ms(r.rawP50Ms)}</td>
+                      <td data-stat="overhead">{r.overheadRatio === null ? '—' : r.overheadRatio.toFixed(2)}</td>
+                      <td>{r.throughputImagesPerS === null ? '—' : r.throughputImagesPerS.toFixed(1)}</td>
+                      <td data-stat="tensors">
+                        {r.tensorsBefore ?? '—'} → {r.tensorsAfter ?? '—'}
+                      </td>
+                      <td>
+                        {MB(r.tensorBytesBefore)} → {MB(r.tensorBytesAfter)}
+                      </td>
+                      <td>{r.longTasks ? `${r.longTasks.count} (max ${r.longTasks.maxMs.toFixed(0)} ms)` : 'n/a'}</td>
+                    </>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {chart && (
+            <div className="charts">
+              <figure>
+                <figcaption>Latency per model × backend</figcaption>
+                <ChartCanvas config={chart} label="p50 latency per model and backend" heightPx={300} />
+              </figure>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

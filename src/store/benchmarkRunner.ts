@@ -1,0 +1,330 @@
+import type { BackendDecision } from '../core/backendDecision';
+import type { BackendName, ModelId } from '../core/types';
+import { InferenceClient } from '../inference/inferenceClient';
+import { modelInfo } from '../inference/modelCatalogue';
+import type { FromWorker } from '../inference/worker/protocol';
+import { decodeForInference } from '../media/imageFiles';
+import { median } from './selectors';
+
+/** Backend start-up (WebGL/WebGPU compile shaders; software renderers are slow) may take this long. */
+const BACKEND_TIMEOUT_MS = 180_000;
+/** Loading + warming one model; BlazePose heavy on a software renderer is the slow case. */
+const MODEL_TIMEOUT_MS = 300_000;
+/** One image through one model. */
+const ESTIMATE_TIMEOUT_MS = 120_000;
+/** Estimates run before measuring, after the load's own warm-up run. */
+const WARM_RUNS = 2;
+/** In-flight images in the throughput phase: the app's own batch setting. */
+const THROUGHPUT_IN_FLIGHT = 2;
+
+export interface BenchmarkImage {
+  file: Blob;
+  name: string;
+  widthPx: number;
+  heightPx: number;
+}
+
+export interface BenchmarkOptions {
+  modelIds: ModelId[];
+  backends: BackendName[];
+  /** Images measured per model × backend (the given images repeated as needed). */
+  imageCount: number;
+  images: BenchmarkImage[];
+  /** WASM thread counts to compare (e.g. [1, navigator.hardwareConcurrency]); default: the app's default only. */
+  wasmThreadCounts?: number[];
+  /** Extra inferences after the measurement, to show tensors/heap do not grow (0 = skip). */
+  leakCheckInferences?: number;
+  onProgress?: (text: string, fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface LongTaskStats {
+  count: number;
+  maxMs: number;
+  totalMs: number;
+}
+
+export interface BenchmarkRow {
+  backend: BackendName;
+  wasmThreads: number | null;
+  modelId: ModelId;
+  displayName: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  loadMs: number | null;
+  /** The first inference after load (kernel/shader compilation included). */
+  firstInferenceMs: number | null;
+  /** Whole app pipeline per image, one at a time: decode → transfer → worker → tensor → model → reply. */
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  /** The adapter's estimate alone (pose-detection pre/post-processing + network), in the worker. */
+  modelP50Ms: number | null;
+  /** The network(s) alone on the same inputs. */
+  rawP50Ms: number | null;
+  /** latencyP50Ms / rawP50Ms: what the app adds around the network (1.00 = nothing). */
+  overheadRatio: number | null;
+  /** Bitmap → tensor in the worker. */
+  decodeP50Ms: number | null;
+  /** Images per second with the app's batch pipelining (two images in flight). */
+  throughputImagesPerS: number | null;
+  tensorsBefore: number | null;
+  tensorsAfter: number | null;
+  tensorBytesBefore: number | null;
+  tensorBytesAfter: number | null;
+  workerHeapBytesBefore: number | null;
+  workerHeapBytesAfter: number | null;
+  mainHeapBytesBefore: number | null;
+  mainHeapBytesAfter: number | null;
+  /** Main-thread long tasks (> 50 ms) during the throughput batch. */
+  longTasks: LongTaskStats | null;
+  inferencesMeasured: number;
+}
+
+export interface BenchmarkReport {
+  createdAtIso: string;
+  userAgent: string;
+  hardwareConcurrency: number;
+  crossOriginIsolated: boolean;
+  imageCount: number;
+  autoDecision: BackendDecision | null;
+  rows: BenchmarkRow[];
+}
+
+function percentile(values: readonly number[], fraction: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? null;
+}
+
+function mainHeapBytes(): number | null {
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return memory ? memory.usedJSHeapSize : null;
+}
+
+/** Waits for the first worker message that `match` accepts; rejects on timeout or abort. */
+function waitFor<T>(client: InferenceClient, match: (m: FromWorker) => T | undefined, timeoutMs: number, what: string, signal?: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`${what}: no answer within ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      reject(new Error('benchmark cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const unsubscribe = client.subscribe((message) => {
+      const value = match(message);
+      if (value === undefined) return;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
+      resolve(value);
+    });
+  });
+}
+
+class LongTaskRecorder {
+  private observer: PerformanceObserver | null = null;
+  private durationsMs: number[] = [];
+  start(): void {
+    this.durationsMs = [];
+    if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes?.includes('longtask')) return;
+    this.observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) this.durationsMs.push(entry.duration);
+    });
+    this.observer.observe({ type: 'longtask', buffered: false });
+  }
+  stop(): LongTaskStats | null {
+    if (!this.observer) return null;
+    this.observer.disconnect();
+    this.observer = null;
+    return { count: this.durationsMs.length, maxMs: Math.max(0, ...this.durationsMs), totalMs: this.durationsMs.reduce((a, b) => a + b, 0) };
+  }
+}
+
+interface Sample {
+  pipelineMs: number;
+  modelMs: number;
+  rawMs: number | null;
+  decodeMs: number;
+  numTensors: number;
+  tensorBytes: number;
+  workerHeapBytes: number | null;
+}
+
+/** One image through the real pipeline on `client`; resolves when the worker has finished with it. */
+async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: ModelId, measureRaw: boolean, key: string, signal?: AbortSignal): Promise<Sample> {
+  const startMs = performance.now();
+  const { bitmap, scaleToImagePx } = await decodeForInference(image.file, image);
+  let requestId = -1;
+  let posesAtMs = Number.NaN;
+  let modelMs = Number.NaN;
+  let rawMs: number | null = null;
+  let failure: string | null = null;
+  const done = waitFor(
+    client,
+    (m) => {
+      if (!('requestId' in m) || m.requestId !== requestId) return undefined;
+      if (m.type === 'poses') {
+        posesAtMs = performance.now();
+        modelMs = m.latencyMs;
+      } else if (m.type === 'rawTiming') {
+        rawMs = m.rawMs;
+      } else if (m.type === 'estimateError') failure = m.message;
+      return m.type === 'estimateDone' ? m : undefined;
+    },
+    ESTIMATE_TIMEOUT_MS,
+    `${modelId} on ${image.name}`,
+    signal,
+  );
+  requestId = client.estimate({ imageKey: key, bitmap, scaleToImagePx, modelIds: [modelId], mode: 'still', measureRaw });
+  const finished = await done;
+  if (failure) throw new Error(failure);
+  return {
+    pipelineMs: posesAtMs - startMs,
+    modelMs,
+    rawMs,
+    decodeMs: finished.decodeMs,
+    numTensors: finished.numTensors,
+    tensorBytes: finished.tensorBytes,
+    workerHeapBytes: finished.workerHeapBytes,
+  };
+}
+
+async function benchmarkOne(
+  options: BenchmarkOptions,
+  backend: BackendName,
+  wasmThreads: number | null,
+  modelId: ModelId,
+  progress: (text: string) => void,
+): Promise<BenchmarkRow> {
+  const info = modelInfo(modelId);
+  const row: BenchmarkRow = {
+    backend, wasmThreads, modelId, displayName: info.displayName, status: 'failed', error: null,
+    loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
+    overheadRatio: null, decodeP50Ms: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
+    tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
+    mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0,
+  };
+  // A fresh worker per configuration: honest load/first-inference times, and WASM threads can be set.
+  const client = new InferenceClient();
+  const { signal } = options;
+  try {
+    progress(`${info.displayName} on ${backend}${wasmThreads ? ` (${wasmThreads} threads)` : ''}: starting backend`);
+    const ready = waitFor(client, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, `${backend} start`, signal);
+    client.setBackend(backend, wasmThreads ?? undefined);
+    const backendAnswer = await ready;
+    if (backendAnswer.type === 'backendError') throw new Error(backendAnswer.message);
+    if (backendAnswer.backend !== backend) throw new Error(`asked for ${backend}, got ${backendAnswer.backend}`);
+    progress(`${info.displayName} on ${backend}: loading`);
+    const loaded = waitFor(client, (m) => (m.type === 'modelReady' || m.type === 'modelError') && m.modelId === modelId ? m : undefined, MODEL_TIMEOUT_MS, `${modelId} load`, signal);
+    client.useModels([modelId]);
+    const loadAnswer = await loaded;
+    if (loadAnswer.type === 'modelError') throw new Error(loadAnswer.message);
+    row.loadMs = loadAnswer.loadMs;
+    row.firstInferenceMs = loadAnswer.warmupMs;
+    const images = options.images;
+    const imageAt = (i: number) => images[i % images.length] as BenchmarkImage;
+    let last: Sample | null = null;
+    for (let i = 0; i < WARM_RUNS; i++) last = await runOne(client, imageAt(i), modelId, false, `bench:warm:${i}`, signal);
+    row.tensorsBefore = last?.numTensors ?? null;
+    row.tensorBytesBefore = last?.tensorBytes ?? null;
+    row.workerHeapBytesBefore = last?.workerHeapBytes ?? null;
+    row.mainHeapBytesBefore = mainHeapBytes();
+
+    const samples: Sample[] = [];
+    for (let i = 0; i < options.imageCount; i++) {
+      progress(`${info.displayName} on ${backend}: image ${i + 1} of ${options.imageCount} (latency)`);
+      samples.push(await runOne(client, imageAt(i), modelId, true, `bench:${i}`, signal));
+    }
+    const pipeline = samples.map((s) => s.pipelineMs);
+    row.latencyP50Ms = median(pipeline);
+    row.latencyP95Ms = percentile(pipeline, 0.95);
+    row.modelP50Ms = median(samples.map((s) => s.modelMs));
+    row.rawP50Ms = median(samples.map((s) => s.rawMs).filter((v): v is number => v !== null));
+    row.decodeP50Ms = median(samples.map((s) => s.decodeMs));
+    row.overheadRatio = row.latencyP50Ms !== null && row.rawP50Ms ? row.latencyP50Ms / row.rawP50Ms : null;
+
+    // Throughput: the batch pipelining the app uses, long tasks watched on this (the UI) thread.
+    const longTasks = new LongTaskRecorder();
+    longTasks.start();
+    const batchStartMs = performance.now();
+    let next = 0;
+    const lane = async () => {
+      while (next < options.imageCount) {
+        const i = next++;
+        progress(`${info.displayName} on ${backend}: image ${i + 1} of ${options.imageCount} (throughput)`);
+        last = await runOne(client, imageAt(i), modelId, false, `bench:batch:${i}`, signal);
+      }
+    };
+    await Promise.all(Array.from({ length: THROUGHPUT_IN_FLIGHT }, lane));
+    row.throughputImagesPerS = (options.imageCount * 1000) / (performance.now() - batchStartMs);
+    row.longTasks = longTasks.stop();
+    let inferences = WARM_RUNS + 2 * options.imageCount;
+    for (let i = 0; i < (options.leakCheckInferences ?? 0); i++) {
+      if (i % 10 === 0) progress(`${info.displayName} on ${backend}: leak check ${i + 1} of ${options.leakCheckInferences}`);
+      last = await runOne(client, imageAt(i), modelId, false, `bench:leak:${i}`, signal);
+      inferences++;
+    }
+    const final = last as Sample | null;
+    row.tensorsAfter = final?.numTensors ?? null;
+    row.tensorBytesAfter = final?.tensorBytes ?? null;
+    row.workerHeapBytesAfter = final?.workerHeapBytes ?? null;
+    row.mainHeapBytesAfter = mainHeapBytes();
+    row.inferencesMeasured = inferences;
+    row.status = 'ok';
+  } catch (error) {
+    row.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    client.terminate();
+  }
+  return row;
+}
+
+/**
+ * Measures every model × backend (× WASM thread count) through the app's real pipeline, each in a
+ * fresh worker, one after another. The caller pauses other inference while this runs.
+ */
+export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkReport> {
+  if (options.images.length === 0) throw new Error('the benchmark needs at least one image');
+  const configs: { backend: BackendName; threads: number | null }[] = [];
+  for (const backend of options.backends) {
+    if (backend === 'wasm' && options.wasmThreadCounts && options.wasmThreadCounts.length > 0) {
+      for (const threads of options.wasmThreadCounts) configs.push({ backend, threads });
+    } else configs.push({ backend, threads: null });
+  }
+  const total = configs.length * options.modelIds.length + 1;
+  let step = 0;
+  const rows: BenchmarkRow[] = [];
+  for (const { backend, threads } of configs) {
+    for (const modelId of options.modelIds) {
+      if (options.signal?.aborted) throw new Error('benchmark cancelled');
+      rows.push(await benchmarkOne(options, backend, threads, modelId, (text) => options.onProgress?.(text, step / total)));
+      step++;
+    }
+  }
+  // What would Auto pick here? Asked of a fresh worker, as on a first visit.
+  options.onProgress?.('Asking Auto which backend it picks', step / total);
+  const autoClient = new InferenceClient();
+  let autoDecision: BackendDecision | null = null;
+  try {
+    const answer = waitFor(autoClient, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, 'Auto', options.signal);
+    autoClient.setBackend('auto');
+    const result = await answer;
+    if (result.type === 'backendReady') autoDecision = result.decision;
+  } finally {
+    autoClient.terminate();
+  }
+  options.onProgress?.('Done', 1);
+  return {
+    createdAtIso: new Date().toISOString(),
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    imageCount: options.imageCount,
+    autoDecision,
+    rows,
+  };
+}

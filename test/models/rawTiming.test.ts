@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawExecutionRecorder } from '../../src/inference/rawTiming';
+import type { ModelAdapter } from '../../src/inference/modelAdapter';
+import { MODELS } from '../../src/inference/modelRegistry';
+import { join } from 'node:path';
+import { PEOPLE_FIXTURE_DIR, loadAdapter, loadImageTensor, startWasmBackend } from './realModelHarness';
+
+/**
+ * The benchmark's "raw model time" must be the network alone on the very inputs the pipeline fed it:
+ * the recorder has to see each family's graph calls, re-run them to the same outputs, and leak nothing.
+ */
+describe('raw execution recorder', () => {
+  let image: tf.Tensor3D;
+  beforeAll(async () => {
+    await startWasmBackend();
+    image = await loadImageTensor(join(PEOPLE_FIXTURE_DIR, '000000000790.jpg'));
+  });
+  afterAll(() => image.dispose());
+
+  for (const info of MODELS) {
+    it(`${info.id}: captures the graph calls of one estimate and times them alone`, async () => {
+      const adapter: ModelAdapter = await loadAdapter(info.id);
+      const tensorsBefore = tf.memory().numTensors;
+      const recorder = new RawExecutionRecorder(adapter.graphModels());
+      await adapter.estimate(image, { mode: 'still' });
+      const startMs = performance.now();
+      const poses = await recorder.record(() => adapter.estimate(image, { mode: 'still' }));
+      const pipelineMs = performance.now() - startMs;
+      expect(poses.length).toBeGreaterThan(0);
+      // BlazePose: person detector + landmark model; the others: one network.
+      expect(recorder.callCount).toBe(info.family === 'blazepose' ? 2 : 1);
+      const rawMs = await recorder.timeRecorded();
+      expect(rawMs).toBeGreaterThan(0);
+      // The network is most of the work, but never more than the whole pipeline plus noise.
+      expect(rawMs).toBeLessThan(pipelineMs * 1.5 + 5);
+      recorder.dispose();
+      // Restored: later estimates are not recorded.
+      await adapter.estimate(image, { mode: 'still' });
+      expect(recorder.callCount).toBe(0);
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+      adapter.dispose();
+    });
+  }
+});
