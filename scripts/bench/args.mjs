@@ -1,0 +1,99 @@
+// Command-line options of `npm run bench` (scripts/bench.mjs). No dependencies.
+import { availableParallelism } from 'node:os';
+
+export const ALL_MODELS = [
+  'movenet-lightning',
+  'movenet-thunder',
+  'movenet-multipose',
+  'blazepose-lite',
+  'blazepose-full',
+  'blazepose-heavy',
+  'posenet-mobilenet',
+];
+export const QUICK_MODELS = ['movenet-lightning', 'blazepose-lite'];
+export const ALL_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'];
+
+export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -- [options])
+
+  --quick               Small run: Lightning + BlazePose lite, WASM only, 10 images, 20-inference leak check
+  --models a,b          Model ids, or "all" (full default: all seven; quick: movenet-lightning,blazepose-lite)
+  --backends a,b        Any of wasm,webgl,webgpu,cpu (full default: all four; quick: wasm)
+  --images N            Images per model × WASM configuration (default 100 full, 10 quick)
+  --slow-images N       Images per model on cpu/webgl/webgpu (default min(--images, 10) full, min(--images, 5) quick)
+  --leak N              Extra inferences of the leak check, once per model on WASM with all cores (default 500 full, 20 quick; 0 = skip)
+  --threads 1,2         WASM thread counts to compare (default 1,<cores>)
+  --row-timeout S       Seconds one model × backend row may take before it is abandoned (default 600)
+  --first-runs N        Repeats of the "first keypoints" page-load measurement (default 3)
+  --skip-first          Skip the "first keypoints" measurement
+  --skip-node           Skip the Node measurements (CLI throughput, evaluation time)
+  --skip-browser        Skip the in-browser model × backend benchmark
+  --no-build            Use the existing dist/ instead of running \`npm run build\`
+  --out DIR             Where reports go (default bench/results)
+  --help                This text
+`;
+
+function list(value, name) {
+  if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value`);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function positiveInt(value, name, { allowZero = false } = {}) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`${name} needs a${allowZero ? ' non-negative' : ' positive'} integer, got '${value}'`);
+  return n;
+}
+
+/** Parses argv (without node and the script); throws with a message on a bad option. */
+export function parseArgs(argv, cores = availableParallelism()) {
+  const given = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => argv[++i];
+    switch (arg) {
+      case '--quick': given.quick = true; break;
+      case '--models': given.models = list(value(), arg); break;
+      case '--backends': given.backends = list(value(), arg); break;
+      case '--images': given.images = positiveInt(value(), arg); break;
+      case '--slow-images': given.slowImages = positiveInt(value(), arg); break;
+      case '--leak': given.leak = positiveInt(value(), arg, { allowZero: true }); break;
+      case '--threads': given.threads = list(value(), arg).map((t) => positiveInt(t, arg)); break;
+      case '--row-timeout': given.rowTimeoutS = positiveInt(value(), arg); break;
+      case '--first-runs': given.firstRuns = positiveInt(value(), arg); break;
+      case '--skip-first': given.skipFirst = true; break;
+      case '--skip-node': given.skipNode = true; break;
+      case '--skip-browser': given.skipBrowser = true; break;
+      case '--no-build': given.noBuild = true; break;
+      case '--out': given.out = value(); if (!given.out) throw new Error('--out needs a value'); break;
+      case '--help': case '-h': given.help = true; break;
+      default: throw new Error(`unknown option '${arg}'`);
+    }
+  }
+  const quick = given.quick === true;
+  let models = given.models ?? (quick ? QUICK_MODELS : ALL_MODELS);
+  if (models.length === 1 && models[0] === 'all') models = ALL_MODELS;
+  const unknownModels = models.filter((m) => !ALL_MODELS.includes(m));
+  if (unknownModels.length > 0) throw new Error(`unknown model id(s): ${unknownModels.join(', ')} (known: ${ALL_MODELS.join(', ')})`);
+  const backends = given.backends ?? (quick ? ['wasm'] : ALL_BACKENDS);
+  const unknownBackends = backends.filter((b) => !ALL_BACKENDS.includes(b));
+  if (unknownBackends.length > 0) throw new Error(`unknown backend(s): ${unknownBackends.join(', ')} (known: ${ALL_BACKENDS.join(', ')})`);
+  const images = given.images ?? (quick ? 10 : 100);
+  const threads = [...new Set(given.threads ?? [1, cores])].sort((a, b) => a - b);
+  return {
+    help: given.help === true,
+    mode: quick ? 'quick' : 'full',
+    models,
+    backends,
+    images,
+    slowImages: given.slowImages ?? Math.min(images, quick ? 5 : 10),
+    leak: given.leak ?? (quick ? 20 : 500),
+    threads,
+    rowTimeoutS: given.rowTimeoutS ?? 600,
+    firstRuns: given.firstRuns ?? 3,
+    skipFirst: given.skipFirst === true,
+    skipNode: given.skipNode === true,
+    skipBrowser: given.skipBrowser === true,
+    build: given.noBuild !== true,
+    out: given.out ?? 'bench/results',
+    cores,
+  };
+}
