@@ -1,5 +1,5 @@
 // Build, serve and open the app in headless Chromium for the bench (same set-up as test/browser/harness.ts).
-/* global window, document */
+/* global window, document, clearTimeout */
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

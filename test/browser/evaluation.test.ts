@@ -50,7 +50,7 @@ const NOISY_PATH = join(EVALUATION_DIR, 'noisy.results.json');
 const MODEL_IDS = ['movenet-lightning', 'blazepose-lite'] as const;
 /** Added with the ground truth: four it lists, and 234748, which it does not. */
 const ADDED = ['000000030752.jpg', '000000126995.jpg', '000000463557.jpg', '000000000790.jpg', '000000234748.jpg'];
-/** In annotations.json with annotations, never added as a file. */
+/** In annotations.json with annotations, never added as a file (129648 is listed too, without annotations: not missing). */
 const NOT_ADDED = '000000121181.jpg';
 const NOT_IN_GT = '000000234748.jpg';
 const CELL_TIMEOUT_MS = 150_000;
@@ -58,6 +58,8 @@ const CELL_TIMEOUT_MS = 150_000;
 const gtText = readFileSync(GT_PATH, 'utf8');
 const gt = parsedGroundTruth(gtText);
 const noisyText = readFileSync(NOISY_PATH, 'utf8');
+/** The metrics table's "Images" cell of a column scored on the four added images the ground truth lists. */
+const SCORED_ON_FOUR = `4/${gt.images.length}`;
 
 function parsedGroundTruth(text: string): CocoKeypointsGroundTruth {
   const parsed = parseGroundTruth(text);
@@ -335,8 +337,9 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const status = page.getByTestId('gt-status');
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('annotations.json:');
     const expected = expectedCounts(gt);
-    // 5 images; 11 people (4 + 1 + 2 + 1 + 3 on 121181); the crowd region of 121181 and the keypoint-less child of 463557.
-    expect(expected).toMatchObject({ images: 5, people: 11, ignored: 2 });
+    // 6 images (129648 without annotations); 11 people (4 + 1 + 2 + 1 + 3 on 121181); ignored: the crowd region of
+    // 121181 and the keypoint-less child of 463557.
+    expect(expected).toMatchObject({ images: 6, people: 11, ignored: 2 });
     expect(await page.locator('[data-testid=gt-status] .gt-summary').textContent()).toBe(`${statusLine('annotations.json', gt)}×`);
     expect(await page.getByTestId('gt-images-without-annotations').textContent()).toBe(`Images without annotations (1): ${NOT_IN_GT}`);
     expect(await page.getByTestId('gt-missing-images').textContent()).toBe(`Annotations whose image is missing (1): ${NOT_ADDED}`);
@@ -376,7 +379,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
 
     const check = async (protocol: EvaluationProtocol): Promise<{ table: string; metrics: Record<string, ModelMetrics> }> => {
       const state = await waitForResults(page, ADDED, protocol);
-      const rows = await waitForMetricsRows(page, MODEL_IDS, '4/5');
+      const rows = await waitForMetricsRows(page, MODEL_IDS, SCORED_ON_FOUR);
       const metrics: Record<string, ModelMetrics> = {};
       for (const modelId of MODEL_IDS) {
         const node = nodeModelMetrics(state, modelId, protocol, pck);
@@ -424,7 +427,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const noisy = nodeNoisyMetrics(ADDED.filter((name) => name !== NOT_IN_GT), pck);
     measured.noisy = noisy;
     expect(noisy.detections).toBe(detections - 3); // the three players of 121181 have no file
-    const rows = await waitForMetricsRows(page, [...MODEL_IDS, externalId], '4/5');
+    const rows = await waitForMetricsRows(page, [...MODEL_IDS, externalId], SCORED_ON_FOUR);
     expectRowMatches(rows.find((r) => r.columnId === externalId), noisy, 'imported predictions');
     expect(rows.find((r) => r.columnId === externalId)?.label).toBe('noisy');
     console.log(`noisy.results.json: AP ${fmt3(noisy.stats.AP)} AR ${fmt3(noisy.stats.AR)} PCK ${fmt3(noisy.pck.value)}`);
@@ -665,7 +668,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       await expect.poll(async () => (await galleryCells(page)).map((c) => [c.image, c.modelId, c.status, c.poses]), { timeout: 15_000 }).toEqual([[photo, externalId, 'done', onPhoto]]);
 
       await showTab(page, 'Metrics & verdict');
-      const rows = await waitForMetricsRows(page, [externalId], '1/5');
+      const rows = await waitForMetricsRows(page, [externalId], `1/${gt.images.length}`);
       expectRowMatches(rows[0], nodeNoisyMetrics([photo], evaluation.pck), 'imported predictions on one image');
       expect(errors).toEqual([]);
     } finally {

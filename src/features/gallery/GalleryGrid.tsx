@@ -1,15 +1,18 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns, type Column } from '../../store/columns';
 import type { ImageItem } from '../../store/types';
 import { cellOverlay } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
+import { useNearViewport } from '../../ui/useNearViewport';
 import { cellCaption } from './layers';
 
 const GRID_CELL_MAX_HEIGHT_PX = 260;
 
-function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] }) {
+const GalleryRow = memo(function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] }) {
+  const rowRef = useRef<HTMLDivElement>(null);
+  const nearViewport = useNearViewport(rowRef);
   // Subscribes to this row's cells only, so a result elsewhere does not redraw this row.
   const cells = useAppStore(useShallow((s) => columns.map((c) => cellOf(s, image.id, c))));
   const threshold = useAppStore((s) => s.confidenceThreshold);
@@ -27,11 +30,11 @@ function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] })
   const imageSizePx = useMemo(() => ({ width: image.widthPx, height: image.heightPx }), [image.widthPx, image.heightPx]);
   const sourceSizePx = useMemo(() => ({ width: image.thumbnail?.width ?? 1, height: image.thumbnail?.height ?? 1 }), [image.thumbnail]);
   const overlays = useMemo(
-    () => columns.map((column, i) => cellOverlay(overlayState, image, column, cells[i])),
-    [columns, cells, overlayState, image],
+    () => (nearViewport ? columns.map((column, i) => cellOverlay(overlayState, image, column, cells[i])) : []),
+    [nearViewport, columns, cells, overlayState, image],
   );
   return (
-    <div className="gallery-row" role="row" data-image-id={image.id} data-image-name={image.name}>
+    <div ref={rowRef} className="gallery-row" role="row" data-image-id={image.id} data-image-name={image.name}>
       <div className="row-title" role="rowheader">
         <button type="button" className="link" onClick={() => setFocusedImageId(image.id)} title="Open side-by-side view">
           {image.name}
@@ -61,18 +64,22 @@ function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] })
                 data-status={cell?.status ?? 'waiting'}
                 data-poses={cell?.status === 'done' ? cell.poses.length : ''}
               >
-                <PoseCanvas
-                  image={image.thumbnail}
-                  sourceSizePx={sourceSizePx}
-                  imageSizePx={imageSizePx}
-                  layers={overlay?.layer ? [overlay.layer] : []}
-                  groundTruth={overlay?.groundTruth ?? null}
-                  errorLines={overlay?.errorLines ?? []}
-                  threshold={threshold}
-                  maxHeightPx={GRID_CELL_MAX_HEIGHT_PX}
-                  onImageClick={() => setFocusedImageId(image.id)}
-                  label={`${image.name} — ${column.label}`}
-                />
+                {nearViewport ? (
+                  <PoseCanvas
+                    image={image.thumbnail}
+                    sourceSizePx={sourceSizePx}
+                    imageSizePx={imageSizePx}
+                    layers={overlay?.layer ? [overlay.layer] : []}
+                    groundTruth={overlay?.groundTruth ?? null}
+                    errorLines={overlay?.errorLines ?? []}
+                    threshold={threshold}
+                    maxHeightPx={GRID_CELL_MAX_HEIGHT_PX}
+                    onImageClick={() => setFocusedImageId(image.id)}
+                    label={`${image.name} — ${column.label}`}
+                  />
+                ) : (
+                  <div className="cell-placeholder" style={{ aspectRatio: `${Math.max(1, image.widthPx)} / ${Math.max(1, image.heightPx)}`, maxHeight: GRID_CELL_MAX_HEIGHT_PX }} />
+                )}
                 <figcaption className={cell?.status === 'error' ? 'error' : ''}>
                   <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
                   {column.label}: {cellCaption(cell, column.kind === 'external')}
@@ -84,7 +91,7 @@ function GalleryRow({ image, columns }: { image: ImageItem; columns: Column[] })
       )}
     </div>
   );
-}
+});
 
 /** Images as rows, selected models (and imported predictions) as columns; tracks rows on screen for the export. */
 export function GalleryGrid() {

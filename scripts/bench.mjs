@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// `npm run bench`: builds and serves the app, drives headless Chromium through the in-app benchmark
+// (window.keypointBench.runBenchmark) for every model × backend (× WASM threads), measures the time to
+// the first keypoints after a warm page load, the CLI throughput and the COCO evaluation time, and
+// writes bench/results/bench-<date>-<mode>.json + .md and bench/results/latest.md. Targets are
+// reported, never asserted: the exit status is non-zero only when the bench itself breaks.
+// Usage: node scripts/bench.mjs --help
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumVersion, fixtureImages, launchBrowser, pageFacts, runCommand, startServer, waitForApp } from './bench/app.mjs';
+import { parseArgs, USAGE } from './bench/args.mjs';
+import { runBrowserBenchmark } from './bench/browserBench.mjs';
+import { measureFirstKeypoints } from './bench/firstKeypoints.mjs';
+import { measureCli, measureEvaluation } from './bench/nodeMeasures.mjs';
+import { evaluateTargets, markdownReport, resultsTable, targetsTable } from './bench/report.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'people');
+const CLI_MODELS = ['movenet-lightning', 'blazepose-lite'];
+
+const t0 = Date.now();
+const log = (text) => process.stdout.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
+
+let options;
+try {
+  options = parseArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const startedAt = new Date();
+const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const outDir = resolve(ROOT, options.out);
+const baseName = `bench-${stamp}-${options.mode}`;
+const jsonPath = join(outDir, `${baseName}.json`);
+const mdPath = join(outDir, `${baseName}.md`);
+mkdirSync(outDir, { recursive: true });
+
+const images = fixtureImages(FIXTURES);
+const result = {
+  tool: 'keypoint-bench bench',
+  formatVersion: 1,
+  mode: options.mode,
+  status: 'running',
+  startedAtIso: startedAt.toISOString(),
+  finishedAtIso: null,
+  totalWallMs: null,
+  options,
+  fixtureCount: images.length,
+  machine: {
+    cores: options.cores,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemoryBytes: totalmem(),
+    loadAverageStart: loadavg(),
+    loadAverageEnd: null,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    chromiumPath: null,
+    chromiumVersion: null,
+    userAgent: null,
+    browserHardwareConcurrency: null,
+    crossOriginIsolated: null,
+    webglRenderer: null,
+    webgpuAdapter: null,
+    pageFacts: null,
+  },
+  firstKeypoints: null,
+  browser: null,
+  node: null,
+  wasmBinariesFetched: [],
+  pageErrors: [],
+  targets: [],
+  notes: [],
+};
+const save = () => writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+
+function addNotes() {
+  const { notes } = result;
+  const load = result.machine.loadAverageStart[0];
+  if (load > options.cores * 0.5) notes.push(`The machine was busy: load average ${load.toFixed(2)} on ${options.cores} cores at the start (other processes share the CPU), so times are pessimistic and noisy; per-row load averages are in the JSON.`);
+  if (result.browser) {
+    const slow = options.backends.filter((b) => b !== 'wasm');
+    if (slow.length > 0) notes.push(`${slow.join(', ')} ran ${options.slowImages} images per model (WASM: ${options.images}): WebGL/WebGPU are software (SwiftShader) on this machine and CPU is plain JavaScript, all far slower.`);
+    if (options.leak > 0) notes.push(`The leak check (${options.leak} extra inferences) ran once per model, on ${result.browser.leakConfig}; the other rows' tensors after→before cover only the measured 2 + 2n inferences.`);
+    const failed = result.browser.rows.filter((r) => r.status !== 'ok');
+    for (const r of failed) notes.push(`${r.modelId} on ${r.backend}${r.wasmThreads ? `/${r.wasmThreads}t` : ''} failed: ${r.error}`);
+  }
+  if (result.wasmBinariesFetched.length > 0) notes.push(`WASM binaries the workers fetched: ${result.wasmBinariesFetched.join(', ')}.`);
+  if (result.pageErrors.length > 0) notes.push(`${result.pageErrors.length} page/console errors (first: ${result.pageErrors[0]}); all in the JSON.`);
+}
+
+async function main() {
+  log(`mode ${options.mode}: models ${options.models.join(',')}; backends ${options.backends.join(',')}; ${options.images} images (${options.slowImages} on slow backends); leak ${options.leak}; WASM threads ${options.threads.join(',')}; ${options.cores} cores, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  if (options.build) {
+    log('building the app (npm run build)');
+    await runCommand('npm', ['run', 'build', '--silent'], { cwd: ROOT, prefix: '  build: ' });
+  }
+  const server = await startServer(ROOT);
+  log(`serving dist/ at ${server.url}`);
+  let browser = null;
+  try {
+    browser = await launchBrowser();
+    result.machine.chromiumPath = browser.executablePath;
+    result.machine.chromiumVersion = chromiumVersion(browser.executablePath);
+    {
+      const page = await browser.context.newPage();
+      await page.goto(server.url);
+      await waitForApp(page);
+      const facts = await pageFacts(page);
+      result.machine.pageFacts = facts;
+      result.machine.userAgent = facts.userAgent;
+      result.machine.browserHardwareConcurrency = facts.hardwareConcurrency;
+      result.machine.crossOriginIsolated = facts.crossOriginIsolated;
+      await page.close();
+      log(`${result.machine.chromiumVersion}; cross-origin isolated: ${facts.crossOriginIsolated}; hardwareConcurrency ${facts.hardwareConcurrency}`);
+    }
+    if (!options.skipFirst) {
+      try {
+        result.firstKeypoints = await measureFirstKeypoints({ context: browser.context, url: server.url, imagePath: images[0], runs: options.firstRuns, log });
+        log(`first keypoints: median ${result.firstKeypoints.firstKeypointsMs} ms on ${result.firstKeypoints.backend}`);
+      } catch (error) {
+        result.firstKeypoints = { error: error instanceof Error ? error.message : String(error) };
+        log(`first keypoints: FAILED: ${result.firstKeypoints.error}`);
+      }
+      save();
+    }
+    if (!options.skipBrowser) {
+      const startMs = Date.now();
+      result.browser = { rows: [], autoDecisions: [], wallMs: 0 };
+      const bench = await runBrowserBenchmark({
+        context: browser.context,
+        url: server.url,
+        imagePaths: images,
+        options,
+        log,
+        onRow: (rows) => {
+          result.browser.rows = rows;
+          result.browser.wallMs = Date.now() - startMs;
+          save();
+        },
+      });
+      const decisions = bench.autoDecisions.filter(Boolean);
+      const chosen = decisions.map((d) => d.chosen);
+      const probes = decisions[0]?.probes ?? [];
+      result.browser = {
+        ...bench,
+        wallMs: Date.now() - startMs,
+        autoSummary: decisions.length > 0 ? `${[...new Set(chosen)].join(', ')} (${chosen.length} asks; first: ${decisions[0].reason})` : 'not asked',
+      };
+      result.machine.webglRenderer = probes.find((p) => p.backend === 'webgl')?.detail ?? null;
+      result.machine.webgpuAdapter = probes.find((p) => p.backend === 'webgpu')?.detail ?? null;
+    }
+    result.wasmBinariesFetched = [...new Set(browser.requests.filter((u) => u.includes('/tfjs-wasm/')).map((u) => new URL(u).pathname))];
+    result.pageErrors = browser.pageErrors;
+  } finally {
+    await browser?.close();
+    server.stop();
+  }
+  if (!options.skipNode) {
+    result.node = {};
+    result.node.cli = await measureCli({ root: ROOT, imagesDir: FIXTURES, gtFile: join(FIXTURES, 'annotations.json'), models: CLI_MODELS, imageCount: images.length, log });
+    if (result.node.cli.ok) log(`CLI: ${result.node.cli.imagesPerSWall.toFixed(2)} images/s wall (${(result.node.cli.wallMs / 1000).toFixed(2)} s for ${images.length} images × ${CLI_MODELS.length} models)`);
+    else log(`CLI FAILED: ${result.node.cli.error}`);
+    result.node.evaluation = await measureEvaluation({ root: ROOT, log });
+    if (result.node.evaluation.ok) log(`evaluation: first run ${result.node.evaluation.firstRunMs} ms, median ${result.node.evaluation.warmMedianMs} ms`);
+    else log(`evaluation FAILED: ${result.node.evaluation.error}`);
+  }
+}
+
+let exitCode = 0;
+try {
+  await main();
+  result.status = 'done';
+} catch (error) {
+  result.status = 'broken';
+  result.error = error instanceof Error ? error.stack ?? error.message : String(error);
+  log(`bench broke: ${result.error}`);
+  exitCode = 1;
+}
+result.machine.loadAverageEnd = loadavg();
+result.finishedAtIso = new Date().toISOString();
+result.totalWallMs = Date.now() - t0;
+result.targets = evaluateTargets(result);
+addNotes();
+save();
+const markdown = markdownReport(result);
+writeFileSync(mdPath, markdown + '\n');
+copyFileSync(mdPath, join(outDir, 'latest.md'));
+process.stdout.write('\n');
+if (result.browser?.rows.length) process.stdout.write(`${resultsTable(result.browser.rows)}\n\n`);
+process.stdout.write(`${targetsTable(result.targets)}\n\n`);
+log(`wrote ${jsonPath}, ${mdPath} and ${join(outDir, 'latest.md')} (${(result.totalWallMs / 1000).toFixed(0)} s in all)`);
+process.exit(exitCode);

@@ -1,0 +1,153 @@
+// The in-browser model × backend benchmark: window.keypointBench.runBenchmark, one row per call.
+/* global window, clearTimeout, setInterval, clearInterval, AbortController */
+import { loadavg } from 'node:os';
+import { addImages, waitForApp, waitForGalleryBackend } from './app.mjs';
+
+/** Backend start-up failures: the remaining models on that backend are not tried again. */
+const BACKEND_START_FAILURE = /backend failed to initialise|start: no answer|asked for \w+, got/i;
+
+/** A page with the fixtures added and the gallery idle (no model selected), ready for runBenchmark. */
+export async function openBenchPage(context, url, imagePaths, log) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitForApp(page);
+  const backend = await waitForGalleryBackend(page);
+  // The gallery would otherwise run the default models on every added image, beside the benchmark.
+  await page.evaluate(() => window.keypointBench.getState().setSelectedModels([]));
+  const images = await addImages(page, imagePaths);
+  const bad = images.filter((i) => i.status !== 'ready');
+  if (bad.length > 0) throw new Error(`images failed to decode: ${bad.map((i) => `${i.name}: ${i.error}`).join('; ')}`);
+  log(`benchmark page ready: ${images.length} images, gallery backend ${backend.active} (Auto)`);
+  return { page, galleryBackend: backend, images };
+}
+
+/**
+ * One runBenchmark call (one model on one backend / thread count), with progress printed and a time
+ * budget: past it the call is aborted and the row recorded as failed.
+ */
+export async function runRow(page, { modelId, backend, threads, imageCount, leak, timeoutMs, log }) {
+  const request = {
+    modelIds: [modelId],
+    backends: [backend],
+    imageCount,
+    leakCheckInferences: leak,
+    ...(backend === 'wasm' && threads ? { wasmThreadCounts: [threads] } : {}),
+  };
+  let lastText = '';
+  const poll = setInterval(() => {
+    page
+      .evaluate(() => window.keypointBench.getState().benchmarkProgress)
+      .then((progress) => {
+        if (progress && progress.text !== lastText) {
+          lastText = progress.text;
+          log(`  ${progress.text}`);
+        }
+      })
+      .catch(() => undefined);
+  }, 2000);
+  const load = loadavg();
+  const startMs = Date.now();
+  try {
+    const answer = await page.evaluate(
+      async ({ request, timeoutMs }) => {
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), timeoutMs);
+        try {
+          const report = await window.keypointBench.runBenchmark({ ...request, signal: abort.signal });
+          return { ok: true, report: JSON.parse(JSON.stringify(report)) };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error), timedOut: abort.signal.aborted };
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      { request, timeoutMs },
+    );
+    return { ...answer, wallMs: Date.now() - startMs, loadAverageBefore: load, loadAverageAfter: loadavg() };
+  } catch (error) {
+    return { ok: false, error: `page failed: ${error instanceof Error ? error.message : String(error)}`, pageBroken: true, wallMs: Date.now() - startMs, loadAverageBefore: load, loadAverageAfter: loadavg() };
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+const emptyRow = (modelId, backend, threads, error) => ({
+  backend, wasmThreads: threads, modelId, displayName: modelId, status: 'failed', error,
+  loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
+  overheadRatio: null, decodeP50Ms: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
+  tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
+  mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0,
+});
+
+/** The configurations to run, in order: WASM first (all cores, with the leak check), then the others. */
+export function plan(options) {
+  const maxThreads = Math.max(...options.threads);
+  const order = [...options.backends].sort((a, b) => (a === 'wasm' ? -1 : b === 'wasm' ? 1 : 0));
+  const configs = [];
+  for (const backend of order) {
+    if (backend === 'wasm') {
+      for (const threads of [...options.threads].sort((a, b) => b - a)) configs.push({ backend, threads, imageCount: options.images });
+    } else configs.push({ backend, threads: null, imageCount: options.slowImages });
+  }
+  const leakConfig = configs.find((c) => c.backend === 'wasm' && c.threads === maxThreads) ?? configs[0];
+  for (const c of configs) c.leak = c === leakConfig ? options.leak : 0;
+  return { configs, leakConfig };
+}
+
+/**
+ * Runs every model on every configuration. `onRow` is called after each row (for partial saves).
+ * Returns the rows, the Auto decisions and per-row bookkeeping.
+ */
+export async function runBrowserBenchmark({ context, url, imagePaths, options, log, onRow }) {
+  const { configs, leakConfig } = plan(options);
+  let bench = await openBenchPage(context, url, imagePaths, log);
+  const rows = [];
+  const autoDecisions = [];
+  const total = configs.length * options.models.length;
+  let index = 0;
+  for (const config of configs) {
+    let backendDown = null;
+    for (const modelId of options.models) {
+      index++;
+      const label = `${modelId} on ${config.backend}${config.threads ? ` (${config.threads} thread${config.threads === 1 ? '' : 's'})` : ''}`;
+      if (backendDown) {
+        rows.push({ ...emptyRow(modelId, config.backend, config.threads, `not run: ${config.backend} did not start (${backendDown})`), imageCount: config.imageCount, leakCheckInferences: 0 });
+        log(`[${index}/${total}] ${label}: skipped, backend did not start`);
+        continue;
+      }
+      log(`[${index}/${total}] ${label}: ${config.imageCount} images${config.leak ? `, leak check ${config.leak}` : ''} (load average ${loadavg()[0].toFixed(2)})`);
+      const answer = await runRow(bench.page, { modelId, backend: config.backend, threads: config.threads, imageCount: config.imageCount, leak: config.leak, timeoutMs: options.rowTimeoutS * 1000, log });
+      let row;
+      if (answer.ok) {
+        row = answer.report.rows[0] ?? emptyRow(modelId, config.backend, config.threads, 'runBenchmark returned no row');
+        autoDecisions.push(answer.report.autoDecision);
+        bench.lastReport = answer.report;
+      } else {
+        row = emptyRow(modelId, config.backend, config.threads, answer.timedOut ? `abandoned after the ${options.rowTimeoutS} s row budget` : answer.error);
+      }
+      row = { ...row, imageCount: config.imageCount, leakCheckInferences: config.leak, rowWallMs: answer.wallMs, loadAverageBefore: answer.loadAverageBefore, loadAverageAfter: answer.loadAverageAfter };
+      rows.push(row);
+      log(
+        row.status === 'ok'
+          ? `[${index}/${total}] ${label}: p50 ${row.latencyP50Ms?.toFixed(1)} ms, raw ${row.rawP50Ms?.toFixed(1)} ms, overhead ${row.overheadRatio?.toFixed(2)}, ${row.throughputImagesPerS?.toFixed(1)} images/s, tensors ${row.tensorsBefore}→${row.tensorsAfter} (${(answer.wallMs / 1000).toFixed(0)} s)`
+          : `[${index}/${total}] ${label}: FAILED: ${row.error} (${(answer.wallMs / 1000).toFixed(0)} s)`,
+      );
+      if (row.status !== 'ok' && row.loadMs === null && BACKEND_START_FAILURE.test(row.error ?? '')) backendDown = row.error;
+      if (answer.pageBroken) {
+        log('benchmark page broke; opening a fresh one');
+        await bench.page.close().catch(() => undefined);
+        bench = await openBenchPage(context, url, imagePaths, log);
+      }
+      await onRow?.(rows);
+    }
+  }
+  const report = bench.lastReport ?? null;
+  await bench.page.close().catch(() => undefined);
+  return {
+    rows,
+    autoDecisions,
+    galleryBackend: bench.galleryBackend,
+    leakConfig: leakConfig ? `${leakConfig.backend}${leakConfig.threads ? `/${leakConfig.threads}t` : ''}` : null,
+    reportMeta: report ? { userAgent: report.userAgent, hardwareConcurrency: report.hardwareConcurrency, crossOriginIsolated: report.crossOriginIsolated } : null,
+  };
+}

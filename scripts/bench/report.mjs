@@ -1,0 +1,256 @@
+// Targets (reported, never asserted) and the Markdown report of `npm run bench`.
+
+export const TARGETS = {
+  overheadMax: 1.1,
+  autoWithinFraction: 0.1,
+  firstKeypointsMaxMs: 1500,
+  evaluationMaxMs: 1000,
+  longTaskCountMax: 0,
+  /** JS heaps are read without a forced garbage collection: growth up to this much is noise, not a leak. */
+  heapToleranceBytes: 1024 * 1024,
+};
+
+const MB = 1024 * 1024;
+const num = (v, digits = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
+const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '–');
+const mb = (v) => (typeof v === 'number' ? (v / MB).toFixed(1) : '–');
+const arrow = (a, b, f) => (a === null && b === null ? '–' : `${f(a)}→${f(b)}`);
+
+export const configLabel = (row) => (row.backend === 'wasm' && row.wasmThreads ? `wasm/${row.wasmThreads}t` : row.backend);
+
+/** The row Auto's choice corresponds to: the chosen backend, WASM with the app's default thread count (every core). */
+function autoRowFor(rows, modelId, chosen, cores) {
+  const candidates = rows.filter((r) => r.modelId === modelId && r.backend === chosen && r.status === 'ok');
+  if (chosen !== 'wasm') return candidates[0] ?? null;
+  return candidates.find((r) => r.wasmThreads === cores) ?? candidates.find((r) => r.wasmThreads === null) ?? null;
+}
+
+/** Every target with PASS / FAIL / n/a and the figures behind it. */
+export function evaluateTargets(result) {
+  const rows = result.browser?.rows ?? [];
+  const cores = result.machine.browserHardwareConcurrency ?? result.machine.cores;
+  const models = [...new Set(rows.map((r) => r.modelId))];
+  const targets = [];
+
+  // 1. Overhead ≤ 1.10 on WASM, per model (each WASM thread count).
+  for (const row of rows.filter((r) => r.backend === 'wasm')) {
+    const ok = row.status === 'ok' && row.overheadRatio !== null;
+    targets.push({
+      group: 'overhead',
+      target: `overhead ≤ ${TARGETS.overheadMax.toFixed(2)} on WASM`,
+      subject: `${row.displayName} (${configLabel(row)})`,
+      value: ok ? `${row.overheadRatio.toFixed(2)} (p50 ${ms(row.latencyP50Ms)} ms / raw ${ms(row.rawP50Ms)} ms)` : row.error ?? 'not measured',
+      verdict: ok ? (row.overheadRatio <= TARGETS.overheadMax ? 'PASS' : 'FAIL') : 'n/a',
+    });
+  }
+
+  // 2. Auto's latency within 10% of the fastest backend measured, per model.
+  const decisions = result.browser?.autoDecisions ?? [];
+  const chosenCounts = {};
+  for (const d of decisions) if (d) chosenCounts[d.chosen] = (chosenCounts[d.chosen] ?? 0) + 1;
+  const chosen = Object.entries(chosenCounts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  for (const modelId of models) {
+    const ok = rows.filter((r) => r.modelId === modelId && r.status === 'ok' && r.latencyP50Ms !== null);
+    const name = ok[0]?.displayName ?? modelId;
+    if (!chosen || ok.length === 0) {
+      targets.push({ group: 'auto', target: 'Auto within 10% of the fastest', subject: name, value: 'Auto was not asked or nothing measured', verdict: 'n/a' });
+      continue;
+    }
+    const fastest = ok.reduce((a, b) => (b.latencyP50Ms < a.latencyP50Ms ? b : a));
+    const autoRow = autoRowFor(rows, modelId, chosen, cores);
+    if (!autoRow) {
+      targets.push({ group: 'auto', target: 'Auto within 10% of the fastest', subject: name, value: `Auto picks ${chosen}, which was not measured for this model`, verdict: 'n/a' });
+      continue;
+    }
+    const ratio = autoRow.latencyP50Ms / fastest.latencyP50Ms;
+    targets.push({
+      group: 'auto',
+      target: 'Auto within 10% of the fastest',
+      subject: name,
+      value: `Auto → ${configLabel(autoRow)} ${ms(autoRow.latencyP50Ms)} ms; fastest ${configLabel(fastest)} ${ms(fastest.latencyP50Ms)} ms (×${ratio.toFixed(2)}; ${ok.length} configs measured)`,
+      verdict: ratio <= 1 + TARGETS.autoWithinFraction ? 'PASS' : 'FAIL',
+    });
+  }
+
+  // 3. Leak check: 0 tensors leaked and no heap growth, on the rows that ran the leak check.
+  const leakRows = rows.filter((r) => r.leakCheckInferences > 0);
+  for (const row of leakRows) {
+    if (row.status !== 'ok') {
+      targets.push({ group: 'leak', target: '0 tensors leaked, no heap growth', subject: `${row.displayName} (${configLabel(row)})`, value: row.error ?? 'failed', verdict: 'n/a' });
+      continue;
+    }
+    const tensorDelta = (row.tensorsAfter ?? 0) - (row.tensorsBefore ?? 0);
+    const bytesDelta = (row.tensorBytesAfter ?? 0) - (row.tensorBytesBefore ?? 0);
+    const workerDelta = row.workerHeapBytesAfter !== null && row.workerHeapBytesBefore !== null ? row.workerHeapBytesAfter - row.workerHeapBytesBefore : null;
+    const mainDelta = row.mainHeapBytesAfter !== null && row.mainHeapBytesBefore !== null ? row.mainHeapBytesAfter - row.mainHeapBytesBefore : null;
+    const heapOk = [workerDelta, mainDelta].every((d) => d === null || d <= TARGETS.heapToleranceBytes);
+    const sign = (d) => (d === null ? '–' : `${d >= 0 ? '+' : ''}${(d / MB).toFixed(2)} MB`);
+    targets.push({
+      group: 'leak',
+      target: '0 tensors leaked, no heap growth',
+      subject: `${row.displayName} (${configLabel(row)}, ${row.inferencesMeasured} inferences, ${row.leakCheckInferences} in the leak check)`,
+      value: `tensors ${row.tensorsBefore}→${row.tensorsAfter} (${tensorDelta >= 0 ? '+' : ''}${tensorDelta}, ${bytesDelta >= 0 ? '+' : ''}${bytesDelta} B); worker heap ${sign(workerDelta)}; main heap ${sign(mainDelta)}`,
+      verdict: tensorDelta === 0 && bytesDelta === 0 && heapOk ? 'PASS' : 'FAIL',
+    });
+  }
+  if (leakRows.length === 0) targets.push({ group: 'leak', target: '0 tensors leaked, no heap growth', subject: 'all', value: 'leak check not run (--leak 0)', verdict: 'n/a' });
+
+  // 4. No main-thread long task > 50 ms during the batch.
+  for (const row of rows) {
+    const lt = row.longTasks;
+    targets.push({
+      group: 'longtasks',
+      target: '0 main-thread long tasks (> 50 ms) during the batch',
+      subject: `${row.displayName} (${configLabel(row)})`,
+      value: row.status !== 'ok' ? row.error ?? 'failed' : lt ? `${lt.count} (max ${ms(lt.maxMs)} ms, total ${ms(lt.totalMs)} ms)` : 'longtask entries not observable',
+      verdict: row.status !== 'ok' || !lt ? 'n/a' : lt.count <= TARGETS.longTaskCountMax ? 'PASS' : 'FAIL',
+    });
+  }
+
+  // 5. First keypoints ≤ 1.5 s.
+  const first = result.firstKeypoints;
+  targets.push({
+    group: 'first',
+    target: `first keypoints ≤ ${(TARGETS.firstKeypointsMaxMs / 1000).toFixed(1)} s (warm HTTP cache)`,
+    subject: first?.backend ? `Auto → ${first.backend}, 1 image, models ${Object.keys(first.parts?.modelsReadyMs ?? {}).join(' + ')}` : 'page load',
+    value: first?.firstKeypointsMs != null ? `${first.firstKeypointsMs} ms (median of ${first.allRunsMs.length}: ${first.allRunsMs.join(', ')} ms)` : first?.error ?? 'not measured',
+    verdict: first?.firstKeypointsMs != null ? (first.firstKeypointsMs <= TARGETS.firstKeypointsMaxMs && first.backend === 'wasm' ? 'PASS' : 'FAIL') : 'n/a',
+  });
+
+  // 6. Evaluation of 5,000 × 20 < 1 s.
+  const ev = result.node?.evaluation;
+  targets.push({
+    group: 'evaluation',
+    target: 'evaluation of 5,000 images × 20 detections < 1 s',
+    subject: 'scripts/bench-eval.ts, first (cold) run',
+    value: ev?.ok ? `${ev.firstRunMs} ms first run (CPU ${ev.firstRunCpuMs} ms); median of ${ev.warmRuns} more ${ev.warmMedianMs} ms` : ev?.error ?? 'not measured',
+    verdict: ev?.ok ? (ev.firstRunMs < TARGETS.evaluationMaxMs ? 'PASS' : 'FAIL') : 'n/a',
+  });
+  return targets;
+}
+
+/** The results table: one line per model × backend (× WASM threads). */
+export function resultsTable(rows) {
+  const header = [
+    'Model', 'Backend', 'n', 'Load ms', 'First inf. ms', 'p50 ms', 'p95 ms', 'Model p50 ms', 'Raw p50 ms', 'Overhead', 'Images/s',
+    'Tensors before→after', 'Worker heap MB', 'Main heap MB', 'Long tasks (max ms)',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) {
+    if (r.status !== 'ok') {
+      const error = String(r.error ?? 'failed').replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 160);
+      lines.push(`| ${r.displayName} | ${configLabel(r)} | ${r.imageCount ?? '–'} | ${ms(r.loadMs)} | ${ms(r.firstInferenceMs)} | failed: ${error} |${' |'.repeat(header.length - 6)}`);
+      continue;
+    }
+    const lt = r.longTasks ? `${r.longTasks.count} (${ms(r.longTasks.maxMs)})` : '–';
+    lines.push(
+      `| ${[
+        r.displayName,
+        configLabel(r),
+        r.imageCount,
+        ms(r.loadMs),
+        ms(r.firstInferenceMs),
+        ms(r.latencyP50Ms),
+        ms(r.latencyP95Ms),
+        ms(r.modelP50Ms),
+        ms(r.rawP50Ms),
+        num(r.overheadRatio, 2),
+        num(r.throughputImagesPerS, 1),
+        arrow(r.tensorsBefore, r.tensorsAfter, (v) => (v === null ? '–' : String(v))),
+        arrow(r.workerHeapBytesBefore, r.workerHeapBytesAfter, mb),
+        arrow(r.mainHeapBytesBefore, r.mainHeapBytesAfter, mb),
+        lt,
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function targetsTable(targets) {
+  const lines = ['| Target | Subject | Measured | Result |', '|---|---|---|---|'];
+  for (const t of targets) lines.push(`| ${t.target} | ${t.subject} | ${String(t.value).replace(/\|/g, '\\|')} | **${t.verdict}** |`);
+  return lines.join('\n');
+}
+
+function summaryCounts(targets) {
+  const counts = { PASS: 0, FAIL: 0, 'n/a': 0 };
+  for (const t of targets) counts[t.verdict]++;
+  return counts;
+}
+
+export function markdownReport(result) {
+  const { machine, options } = result;
+  const rows = result.browser?.rows ?? [];
+  const targets = result.targets;
+  const counts = summaryCounts(targets);
+  const out = [];
+  out.push(`# Keypoint Bench — bench ${result.mode} run, ${result.startedAtIso}`);
+  out.push('');
+  out.push(`- Machine: ${machine.cores} cores (${machine.cpuModel}), ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(0)} GiB RAM, load average at start ${machine.loadAverageStart.map((v) => v.toFixed(2)).join(' / ')}, at end ${machine.loadAverageEnd?.map((v) => v.toFixed(2)).join(' / ') ?? '–'}`);
+  out.push(`- Browser: ${machine.chromiumVersion ?? 'unknown'}; ${machine.userAgent ?? ''}; cross-origin isolated: ${machine.crossOriginIsolated}`);
+  out.push(`- GPU/renderer: WebGL "${machine.webglRenderer ?? '–'}"; WebGPU "${machine.webgpuAdapter ?? '–'}"`);
+  if (result.browser) {
+    out.push(`- Auto picks: ${result.browser.autoSummary}`);
+    out.push(`- Images: the ${result.fixtureCount} dev fixtures (test/fixtures/people) repeated to n per row: ${options.images} on WASM, ${options.slowImages} on cpu/webgl/webgpu; leak check ${options.leak} extra inferences per model on ${result.browser.leakConfig ?? '–'}`);
+    out.push(`- Browser benchmark wall time: ${(result.browser.wallMs / 1000).toFixed(0)} s; whole bench: ${(result.totalWallMs / 1000).toFixed(0)} s`);
+  }
+  out.push('');
+  if (rows.length > 0) {
+    out.push('## Results');
+    out.push('');
+    out.push(resultsTable(rows));
+    out.push('');
+    out.push('p50/p95: the whole app pipeline per image, one at a time (decode on the main thread → transfer → worker → model → reply). Model p50: the adapter alone in the worker. Raw p50: the network(s) alone on the same inputs. Overhead = p50 / raw p50. Images/s: batch with two images in flight. Heaps: JS heap before the measurement → after the last inference (no forced GC). Long tasks: main-thread tasks > 50 ms during the batch. See bench/README.md.');
+    out.push('');
+  }
+  if (result.firstKeypoints && !result.firstKeypoints.error) {
+    const f = result.firstKeypoints;
+    const p = f.parts;
+    out.push('## First keypoints (warm HTTP cache)');
+    out.push('');
+    out.push(`Median ${f.firstKeypointsMs} ms from navigation start to the first gallery cell with \`data-status=done\` (${f.firstCellModel}), runs: ${f.allRunsMs.join(', ')} ms. Backend: ${f.backend} (Auto: ${f.decisionReason ?? '–'}).`);
+    out.push('');
+    out.push('| Milestone (median run) | ms since navigation start |');
+    out.push('|---|---:|');
+    const milestone = (label, v) => out.push(`| ${label} | ${v ?? '–'} |`);
+    milestone('HTML received', p.htmlReceivedMs);
+    milestone('DOMContentLoaded', p.domContentLoadedMs);
+    milestone('app mounted (window.keypointBench)', p.appMountedMs);
+    milestone('file input in the DOM', p.fileInputAttachedMs);
+    milestone('image added to the store', p.imageAddedMs);
+    milestone('image decoded (ready)', p.imageReadyMs);
+    milestone(`backend ready (${f.backend})`, p.backendReadyMs);
+    for (const [id, v] of Object.entries(p.modelsReadyMs)) milestone(`${id} ready (load ${p.modelLoadMs[id] ?? '–'} ms + warm-up ${p.modelWarmupMs[id] ?? '–'} ms)`, v);
+    for (const [id, v] of Object.entries(p.resultDoneMs)) milestone(`${id} result in the store (model time ${p.firstResultLatencyMs[id] ?? '–'} ms)`, v);
+    milestone('**first cell done in the DOM**', p.firstCellDoneMs);
+    milestone('next animation frame', p.firstCellFrameMs);
+    out.push('');
+    out.push(`HTTP cache: served from cache: ${f.httpCache.servedFromCache.join(', ') || 'nothing'}; fetched from the server: ${f.httpCache.fetchedFromServer.join(', ') || 'nothing'} (serve.mjs sends \`Cache-Control: no-cache\` without validators for everything outside /assets/, so those are downloaded again on every load).`);
+    out.push('');
+  } else if (result.firstKeypoints?.error) {
+    out.push(`## First keypoints\n\nFailed: ${result.firstKeypoints.error}\n`);
+  }
+  if (result.node) {
+    out.push('## Node');
+    out.push('');
+    const cli = result.node.cli;
+    if (cli?.ok) {
+      out.push(`- CLI \`${cli.command}\` on ${cli.images} images (each through ${cli.models.length} models, ${cli.backend}): ${(cli.wallMs / 1000).toFixed(2)} s wall → **${cli.imagesPerSWall.toFixed(2)} images/s** including process start-up and model load; ${cli.imagesPerSCli?.toFixed(2) ?? '–'} images/s by the CLI's own "done in ${cli.cliDoneMs ? (cli.cliDoneMs / 1000).toFixed(1) : '–'} s"; steady state ${cli.imagesPerSSteady?.toFixed(2) ?? '–'} images/s from the median model times (${cli.perModel.map((m) => `${m.modelId} ${ms(m.medianLatencyMs)} ms`).join(', ')}).`);
+    } else if (cli) out.push(`- CLI failed: ${cli.error}`);
+    const ev = result.node.evaluation;
+    if (ev?.ok) out.push(`- COCO evaluation, ${ev.images} images × ${ev.detectionsPerImage} detections: first run ${ev.firstRunMs} ms (CPU ${ev.firstRunCpuMs} ms), median of ${ev.warmRuns} further runs ${ev.warmMedianMs} ms (CPU ${ev.warmMedianCpuMs} ms).`);
+    else if (ev) out.push(`- Evaluation failed: ${ev.error}`);
+    out.push('');
+  }
+  out.push(`## Targets (${counts.PASS} PASS, ${counts.FAIL} FAIL, ${counts['n/a']} n/a — reported, not asserted)`);
+  out.push('');
+  out.push(targetsTable(targets));
+  out.push('');
+  if (result.notes.length > 0) {
+    out.push('## Notes');
+    out.push('');
+    for (const note of result.notes) out.push(`- ${note}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
