@@ -1,14 +1,31 @@
+import { useShallow } from 'zustand/react/shallow';
 import { cropTargets } from '../core/evaluation/protocol';
 import { pairPosesWithAnnotations } from '../core/gtMatching';
 import { toCoco17 } from '../core/keypointMapping';
 import { COCO17, SKELETONS } from '../core/skeletons';
-import type { AppState } from '../store/appStore';
+import { useAppStore, type AppState } from '../store/appStore';
 import type { Column } from '../store/columns';
 import { effectiveProtocol } from '../store/evaluationSlice';
 import { groundTruthIndex } from '../store/groundTruthIndex';
 import type { CellResult, ImageItem } from '../store/types';
 import type { ErrorLine, GroundTruthLayer } from '../render/drawGroundTruth';
 import type { CanvasLayer } from './PoseCanvas';
+
+export type OverlayState = Pick<AppState, 'groundTruth' | 'images' | 'showGroundTruth' | 'confidenceThreshold' | 'evaluationProtocol'>;
+
+/** What cellOverlay reads from the store, as one stable object (changes only when one of its fields does). */
+export function useOverlayState(options: { forceGroundTruth?: boolean } = {}): OverlayState {
+  const forceGroundTruth = options.forceGroundTruth ?? false;
+  return useAppStore(
+    useShallow((s) => ({
+      groundTruth: s.groundTruth,
+      images: s.images,
+      showGroundTruth: forceGroundTruth || s.showGroundTruth,
+      confidenceThreshold: s.confidenceThreshold,
+      evaluationProtocol: s.evaluationProtocol,
+    })),
+  );
+}
 
 export interface CellOverlay {
   layer: CanvasLayer | null;
@@ -18,7 +35,7 @@ export interface CellOverlay {
 
 /** Everything drawn in one image × column cell: the prediction, and with ground truth the answer and the error lines. */
 export function cellOverlay(
-  state: Pick<AppState, 'groundTruth' | 'images' | 'showGroundTruth' | 'confidenceThreshold' | 'evaluationProtocol'>,
+  state: OverlayState,
   image: ImageItem,
   column: Column,
   cell: CellResult | undefined,

@@ -974,8 +974,11 @@ function summarizeKeypoints(
   ];
 }
 
-/** The lines pycocotools prints in `summarize()` for keypoints. */
-function summaryLines(params: KeypointEvalParams, stats: readonly number[]): string[] {
+/**
+ * The lines pycocotools prints in `summarize()` for keypoints, from the 10 stats (in
+ * KEYPOINT_STATS_NAMES order) and the thresholds / detection cap they were computed with.
+ */
+export function summaryLines(params: Pick<KeypointEvalParams, 'oksThresholds' | 'maxDetections'>, stats: readonly number[]): string[] {
   const first = params.oksThresholds[0] ?? Number.NaN;
   const last = params.oksThresholds[params.oksThresholds.length - 1] ?? Number.NaN;
   const rows: [ap: boolean, oks: number | null, area: string][] = [

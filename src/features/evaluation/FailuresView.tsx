@@ -1,5 +1,4 @@
 import { useId, useMemo, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { pairPosesWithAnnotations } from '../../core/gtMatching';
 import { toCoco17 } from '../../core/keypointMapping';
 import { COCO17 } from '../../core/skeletons';
@@ -8,7 +7,7 @@ import { cellOf } from '../../store/columns';
 import { useEvaluationSnapshot } from '../../store/evaluationResults';
 import { groundTruthIndex } from '../../store/groundTruthIndex';
 import type { ImageItem } from '../../store/types';
-import { cellOverlay } from '../../ui/overlays';
+import { cellOverlay, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
 
 const PAGE_SIZE = 24;
@@ -29,9 +28,7 @@ export function FailuresView() {
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const setMainView = useAppStore((s) => s.setMainView);
-  const overlayState = useAppStore(
-    useShallow((s) => ({ groundTruth: s.groundTruth, images: s.images, showGroundTruth: true, confidenceThreshold: s.confidenceThreshold, evaluationProtocol: s.evaluationProtocol })),
-  );
+  const overlayState = useOverlayState({ forceGroundTruth: true });
   const [columnId, setColumnId] = useState<string | null>(null);
   const [keypoint, setKeypoint] = useState<string>(ALL_KEYPOINTS);
   const [shown, setShown] = useState(PAGE_SIZE);

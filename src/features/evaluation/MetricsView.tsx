@@ -58,7 +58,13 @@ function pckCurveConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
   };
 }
 
-function perKeypointConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
+/** A grouped bar chart over the 17 COCO keypoints, one bar per column. */
+function perKeypointConfig(
+  snapshot: EvaluationSnapshot,
+  value: (k: EvaluationSnapshot['columns'][number]['metrics']['perKeypoint'][number]) => number | null,
+  axisTitle: string,
+  yMax?: number,
+): ChartConfiguration {
   const names = snapshot.columns[0]?.metrics.perKeypoint.map((k) => k.name.replace('_', ' ')) ?? [];
   return {
     type: 'bar',
@@ -66,32 +72,13 @@ function perKeypointConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
       labels: names,
       datasets: snapshot.columns.map((c) => ({
         label: c.column.label,
-        data: c.metrics.perKeypoint.map((k) => (k.detectionRate === null ? Number.NaN : k.detectionRate)),
+        data: c.metrics.perKeypoint.map((k) => value(k) ?? Number.NaN),
         backgroundColor: c.column.colour,
       })),
     },
     options: {
       plugins: { legend: { position: 'bottom' } },
-      scales: { y: { min: 0, max: 1, title: { display: true, text: 'detection rate (PCK@α)' } } },
-    },
-  };
-}
-
-function perKeypointErrorConfig(snapshot: EvaluationSnapshot): ChartConfiguration {
-  const names = snapshot.columns[0]?.metrics.perKeypoint.map((k) => k.name.replace('_', ' ')) ?? [];
-  return {
-    type: 'bar',
-    data: {
-      labels: names,
-      datasets: snapshot.columns.map((c) => ({
-        label: c.column.label,
-        data: c.metrics.perKeypoint.map((k) => (k.meanNormalisedError === null ? Number.NaN : k.meanNormalisedError)),
-        backgroundColor: c.column.colour,
-      })),
-    },
-    options: {
-      plugins: { legend: { position: 'bottom' } },
-      scales: { y: { min: 0, title: { display: true, text: 'mean error / person size' } } },
+      scales: { y: { min: 0, ...(yMax !== undefined ? { max: yMax } : {}), title: { display: true, text: axisTitle } } },
     },
   };
 }
@@ -109,8 +96,8 @@ export function MetricsView() {
   const chartCanvases = useRef<(HTMLCanvasElement | null)[]>([null, null, null]);
   const [status, setStatus] = useState('');
   const curveConfig = useMemo(() => (snapshot ? pckCurveConfig(snapshot) : null), [snapshot]);
-  const keypointConfig = useMemo(() => (snapshot ? perKeypointConfig(snapshot) : null), [snapshot]);
-  const keypointErrorConfig = useMemo(() => (snapshot ? perKeypointErrorConfig(snapshot) : null), [snapshot]);
+  const keypointConfig = useMemo(() => (snapshot ? perKeypointConfig(snapshot, (k) => k.detectionRate, 'detection rate (PCK@α)', 1) : null), [snapshot]);
+  const keypointErrorConfig = useMemo(() => (snapshot ? perKeypointConfig(snapshot, (k) => k.meanNormalisedError, 'mean error / person size') : null), [snapshot]);
 
   if (!hasGroundTruth) {
     return (

@@ -3,7 +3,7 @@ import { decodeForInference } from '../../media/imageFiles';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
-import { cellOverlay } from '../../ui/overlays';
+import { cellOverlay, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
 import { cellCaption } from './layers';
 
@@ -18,15 +18,7 @@ export function CompareView({ imageId }: { imageId: string }) {
   const image = images.find((im) => im.id === imageId);
   const columns = useColumns();
   const cells = useAppStore(useShallow((s) => columns.map((c) => cellOf(s, imageId, c))));
-  const overlayState = useAppStore(
-    useShallow((s) => ({
-      groundTruth: s.groundTruth,
-      images: s.images,
-      showGroundTruth: s.showGroundTruth,
-      confidenceThreshold: s.confidenceThreshold,
-      evaluationProtocol: s.evaluationProtocol,
-    })),
-  );
+  const overlayState = useOverlayState();
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);

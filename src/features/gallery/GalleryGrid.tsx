@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns, type Column } from '../../store/columns';
 import type { ImageItem } from '../../store/types';
-import { cellOverlay } from '../../ui/overlays';
+import { cellOverlay, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
 import { useNearViewport } from '../../ui/useNearViewport';
 import { cellCaption } from './layers';
@@ -16,15 +16,7 @@ const GalleryRow = memo(function GalleryRow({ image, columns }: { image: ImageIt
   // Subscribes to this row's cells only, so a result elsewhere does not redraw this row.
   const cells = useAppStore(useShallow((s) => columns.map((c) => cellOf(s, image.id, c))));
   const threshold = useAppStore((s) => s.confidenceThreshold);
-  const overlayState = useAppStore(
-    useShallow((s) => ({
-      groundTruth: s.groundTruth,
-      images: s.images,
-      showGroundTruth: s.showGroundTruth,
-      confidenceThreshold: s.confidenceThreshold,
-      evaluationProtocol: s.evaluationProtocol,
-    })),
-  );
+  const overlayState = useOverlayState();
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const removeImage = useAppStore((s) => s.removeImage);
   const imageSizePx = useMemo(() => ({ width: image.widthPx, height: image.heightPx }), [image.widthPx, image.heightPx]);
