@@ -256,7 +256,7 @@ function expectRowMatches(row: MetricsRow | undefined, metrics: ModelMetrics, wh
 
 let app: AppSession;
 /** Filled in as the steps run. */
-const measured: { crops?: Record<string, ModelMetrics>; whole?: Record<string, ModelMetrics>; noisy?: ModelMetrics; externalId?: string } = {};
+const measured: { crops?: Record<string, ModelMetrics>; noisy?: ModelMetrics; externalId?: string } = {};
 
 beforeAll(async () => {
   app = await openApp();
@@ -396,6 +396,25 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     };
 
     const crops = await check('crops');
+
+    // PCK settings: α = 0.1 of the torso diameter re-scores PCK (AP and AR stay), as in Node; then back to 0.2 of the box.
+    const alphaInput = page.getByLabel('PCK α', { exact: true });
+    const normaliser = page.locator('select:has(option[value=torso])');
+    await alphaInput.fill('0.1');
+    await normaliser.selectOption('torso');
+    await expect.poll(() => evaluationState(page).then((e) => e.pck)).toEqual({ alpha: 0.1, normalizer: 'torso' });
+    await expect.poll(() => page.getByTestId('metrics-table').locator('thead th').nth(5).textContent()).toBe('PCK@0.1');
+    const torsoState = await getState(page);
+    const torsoRows = await metricsRows(page);
+    for (const modelId of MODEL_IDS) {
+      const node = nodeModelMetrics(torsoState, modelId, 'crops', { alpha: 0.1, normalizer: 'torso' });
+      expectRowMatches(torsoRows.find((r) => r.columnId === modelId), node, `${modelId} (crops, PCK@0.1 torso)`);
+      expect(node.pck.value, modelId).not.toBe(crops.metrics[modelId]?.pck.value);
+    }
+    await alphaInput.fill('0.2');
+    await normaliser.selectOption('bbox');
+    await expect.poll(() => page.getByTestId('metrics-table').textContent()).toBe(crops.table);
+
     await page.getByLabel('Evaluation protocol', { exact: true }).selectOption('whole');
     expect((await evaluationState(page)).evaluationProtocol).toBe('whole');
     const whole = await check('whole');
@@ -408,7 +427,6 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const after = await getState(page);
     for (const [key, cell] of Object.entries(before.results)) expect(after.results[key], key).toEqual(cell);
     measured.crops = crops.metrics;
-    measured.whole = whole.metrics;
   });
 
   it('adds imported COCO results as a column with the AP computed in Node, and renames it', async () => {
@@ -466,6 +484,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const externalId = measured.externalId ?? '';
     if (!crops || !noisy) throw new Error('the metrics steps did not run');
     const columnIds = [...MODEL_IDS, externalId];
+    const { pck } = await evaluationState(page);
     const metricsOf = (id: string) => (id === externalId ? noisy : crops[id]);
 
     // AP target between the two models' measured APs: the better one passes, the other fails.
@@ -539,19 +558,26 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     expect(report.targets.apMin).toBe(apTarget);
     expect(report.verdict.map((v) => [v.columnId, String(v.pass)])).toEqual(await passes());
 
-    // Zip: one results.json per column, each a valid COCO results list for this ground truth.
+    // Zip: one results.json per column, each a valid COCO results list for this ground truth that scores, in Node,
+    // to the column's AP in the table.
     const zip = await download(page, page.getByRole('button', { name: 'Export all COCO results (.zip)' }));
     expect(zip.fileName).toMatch(/^keypoint-bench-.*-coco-results\.zip$/);
     const files = unzipSync(new Uint8Array(zip.bytes));
-    expect(Object.keys(files).sort()).toEqual(['BlazePose_lite.results.json', 'GT_4_noise.results.json', 'MoveNet_SinglePose_Lightning.results.json']);
-    for (const [name, bytes] of Object.entries(files)) {
-      const parsed = parseResults(strFromU8(bytes), { groundTruth: gt });
+    const fileOfColumn: Record<string, string> = {
+      'movenet-lightning': 'MoveNet_SinglePose_Lightning.results.json',
+      'blazepose-lite': 'BlazePose_lite.results.json',
+      [externalId]: 'GT_4_noise.results.json',
+    };
+    expect(Object.keys(files).sort()).toEqual(Object.values(fileOfColumn).sort());
+    const scoredImageIds = ADDED.map((name) => gtImageByName.get(name)?.id).filter((id) => id !== undefined);
+    for (const [columnId, name] of Object.entries(fileOfColumn)) {
+      const parsed = parseResults(strFromU8(files[name] ?? new Uint8Array()), { groundTruth: gt });
       expect(parsed.problems, name).toEqual([]);
-      expect(parsed.value?.length, name).toBeGreaterThan(0);
+      const results = parsed.value ?? [];
+      expect(results.length, name).toBe(metricsOf(columnId)?.detections);
+      const rescored = evaluateColumn({ columnId, displayName: name, protocol: 'crops', gt, imageIdsEvaluated: scoredImageIds, results, latenciesMs: [], pck });
+      expect(rescored.stats.AP, name).toBeCloseTo(metricsOf(columnId)?.stats.AP ?? Number.NaN, 12);
     }
-    // The imported column re-exported: the same detections on the evaluated images, re-scored to the same AP.
-    const reExported = parseResults(strFromU8(files['GT_4_noise.results.json'] ?? new Uint8Array()), { groundTruth: gt }).value ?? [];
-    expect(reExported).toHaveLength(noisy.detections);
     // A row's own "results.json" button gives that column's file of the zip.
     const lightningRow = page.locator(`[data-testid=metrics-table] tr[data-column-id="movenet-lightning"]`);
     const single = await download(page, lightningRow.getByRole('button', { name: 'results.json' }));
@@ -576,24 +602,45 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
           })
           .map((row) => row.dataset.imageId),
       );
-    await expect
-      .poll(
-        async () => {
-          const dom = await rowsInViewport();
-          const store = (await getState(page)).visibleImageIds;
-          return { agree: dom.length > 0 && JSON.stringify(dom) === JSON.stringify(store), dom, store };
-        },
-        { timeout: 15_000 },
-      )
-      .toMatchObject({ agree: true });
+    // The rows on screen settle after the grid comes back (thumbnails drawn, canvases sized): export once the
+    // store's list has agreed with the viewport for a second, and again if it moved while exporting.
+    const settledVisibleIds = async (): Promise<string[]> => {
+      let agreedSince: number | null = null;
+      let last = '';
+      await expect
+        .poll(
+          async () => {
+            const dom = await rowsInViewport();
+            const store = (await getState(page)).visibleImageIds;
+            const now = JSON.stringify(store);
+            const agree = dom.length > 0 && JSON.stringify(dom) === now;
+            agreedSince = agree && now === last ? (agreedSince ?? Date.now()) : agree ? Date.now() : null;
+            last = now;
+            return { settled: agreedSince !== null && Date.now() - agreedSince >= 1000, dom, store };
+          },
+          { timeout: 20_000, interval: 250 },
+        )
+        .toMatchObject({ settled: true });
+      return (await getState(page)).visibleImageIds;
+    };
+    let screenshot: Download | null = null;
+    let visibleIds: string[] = [];
+    for (let attempt = 1; attempt <= 3 && !screenshot; attempt++) {
+      visibleIds = await settledVisibleIds();
+      const exported = await download(page, page.getByRole('button', { name: 'Export screenshot' }));
+      if (JSON.stringify((await getState(page)).visibleImageIds) === JSON.stringify(visibleIds)) screenshot = exported;
+      else console.log(`screenshot attempt ${attempt}: the rows on screen changed while exporting`);
+    }
+    if (!screenshot) throw new Error('the rows on screen kept changing during three screenshot exports');
     const gridState = await getState(page);
-    const visible = gridState.visibleImageIds.map((id) => gridState.images.find((im) => im.id === id && im.status === 'ready')).filter((im) => im !== undefined);
+    const visible = visibleIds.map((id) => gridState.images.find((im) => im.id === id && im.status === 'ready')).filter((im) => im !== undefined);
+    expect(visible.length).toBeGreaterThan(0);
     const screenshotRows = visible.slice(0, 12).map((im) => ({ imageSizePx: { width: im.widthPx, height: im.heightPx } }));
-    const screenshot = await download(page, page.getByRole('button', { name: 'Export screenshot' }));
     expect(screenshot.fileName).toMatch(/^keypoint-bench-.*\.png$/);
     const size = pngSize(screenshot.bytes);
     expect(size).toEqual(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx, columnIds.length));
     expect(size.height).toBeGreaterThan(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx).height);
+    console.log(`screenshot: ${size.width}×${size.height}, ${screenshotRows.length} rows × ${columnIds.length} columns + ${columnIds.length} verdict lines`);
     await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${screenshot.fileName} (${size.width}×${size.height})`);
   });
 
