@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { fitImage, nearestKeypoint, type ImageToCanvas } from '../core/geometry';
 import type { SkeletonLayout } from '../core/skeletons';
 import type { Pose } from '../core/types';
@@ -63,6 +63,12 @@ export function PoseCanvas(props: PoseCanvasProps) {
   const transformRef = useRef<ImageToCanvas | null>(null);
   const [widthCssPx, setWidthCssPx] = useState(0);
   const [hover, setHover] = useState<Hover | null>(null);
+
+  // Measure before the first paint so a row never lays out at zero height and then jumps.
+  useLayoutEffect(() => {
+    const element = containerRef.current;
+    if (element) setWidthCssPx(Math.floor(element.getBoundingClientRect().width));
+  }, []);
 
   useEffect(() => {
     const element = containerRef.current;
