@@ -5,7 +5,7 @@
 // writes bench/results/bench-<date>-<mode>.json + .md and bench/results/latest.md. Targets are
 // reported, never asserted: the exit status is non-zero only when the bench itself breaks.
 // Usage: node scripts/bench.mjs --help
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { parseArgs, USAGE } from './bench/args.mjs';
 import { runBrowserBenchmark } from './bench/browserBench.mjs';
 import { measureFirstKeypoints } from './bench/firstKeypoints.mjs';
 import { measureCli, measureEvaluation } from './bench/nodeMeasures.mjs';
-import { evaluateTargets, markdownReport, resultsTable, targetsTable } from './bench/report.mjs';
+import { buildNotes, evaluateTargets, markdownReport, resultsTable, targetsTable } from './bench/report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'people');
@@ -32,6 +32,17 @@ try {
 }
 if (options.help) {
   process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (options.report) {
+  // Re-render a saved run: targets, notes and the Markdown from its JSON (nothing is measured).
+  const saved = JSON.parse(readFileSync(resolve(options.report), 'utf8'));
+  saved.targets = evaluateTargets(saved);
+  saved.notes = buildNotes(saved);
+  writeFileSync(resolve(options.report), JSON.stringify(saved, null, 2) + '\n');
+  const md = resolve(options.report).replace(/\.json$/, '.md');
+  writeFileSync(md, markdownReport(saved) + '\n');
+  process.stdout.write(`${targetsTable(saved.targets)}\n\nwrote ${md}\n`);
   process.exit(0);
 }
 
@@ -80,21 +91,6 @@ const result = {
   notes: [],
 };
 const save = () => writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
-
-function addNotes() {
-  const { notes } = result;
-  const load = result.machine.loadAverageStart[0];
-  if (load > options.cores * 0.5) notes.push(`The machine was busy: load average ${load.toFixed(2)} on ${options.cores} cores at the start (other processes share the CPU), so times are pessimistic and noisy; per-row load averages are in the JSON.`);
-  if (result.browser) {
-    const slow = options.backends.filter((b) => b !== 'wasm');
-    if (slow.length > 0) notes.push(`${slow.join(', ')} ran ${options.slowImages} images per model (WASM: ${options.images}): WebGL/WebGPU are software (SwiftShader) on this machine and CPU is plain JavaScript, all far slower.`);
-    if (options.leak > 0) notes.push(`The leak check (${options.leak} extra inferences) ran once per model, on ${result.browser.leakConfig}; the other rows' tensors after→before cover only the measured 2 + 2n inferences.`);
-    const failed = result.browser.rows.filter((r) => r.status !== 'ok');
-    for (const r of failed) notes.push(`${r.modelId} on ${r.backend}${r.wasmThreads ? `/${r.wasmThreads}t` : ''} failed: ${r.error}`);
-  }
-  if (result.wasmBinariesFetched.length > 0) notes.push(`WASM binaries the workers fetched: ${result.wasmBinariesFetched.join(', ')}.`);
-  if (result.pageErrors.length > 0) notes.push(`${result.pageErrors.length} page/console errors (first: ${result.pageErrors[0]}); all in the JSON.`);
-}
 
 async function main() {
   log(`mode ${options.mode}: models ${options.models.join(',')}; backends ${options.backends.join(',')}; ${options.images} images (${options.slowImages} on slow backends); leak ${options.leak}; WASM threads ${options.threads.join(',')}; ${options.cores} cores, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
@@ -188,7 +184,7 @@ result.machine.loadAverageEnd = loadavg();
 result.finishedAtIso = new Date().toISOString();
 result.totalWallMs = Date.now() - t0;
 result.targets = evaluateTargets(result);
-addNotes();
+result.notes = buildNotes(result);
 save();
 const markdown = markdownReport(result);
 writeFileSync(mdPath, markdown + '\n');

@@ -29,6 +29,7 @@ export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -
   --skip-browser        Skip the in-browser model × backend benchmark
   --no-build            Use the existing dist/ instead of running \`npm run build\`
   --out DIR             Where reports go (default bench/results)
+  --report FILE.json    Measure nothing: re-render the targets, notes and .md of a saved run
   --help                This text
 `;
 
@@ -63,6 +64,7 @@ export function parseArgs(argv, cores = availableParallelism()) {
       case '--skip-node': given.skipNode = true; break;
       case '--skip-browser': given.skipBrowser = true; break;
       case '--no-build': given.noBuild = true; break;
+      case '--report': given.report = value(); if (!given.report) throw new Error('--report needs a file'); break;
       case '--out': given.out = value(); if (!given.out) throw new Error('--out needs a value'); break;
       case '--help': case '-h': given.help = true; break;
       default: throw new Error(`unknown option '${arg}'`);
@@ -94,6 +96,7 @@ export function parseArgs(argv, cores = availableParallelism()) {
     skipBrowser: given.skipBrowser === true,
     build: given.noBuild !== true,
     out: given.out ?? 'bench/results',
+    report: given.report ?? null,
     cores,
   };
 }

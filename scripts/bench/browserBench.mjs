@@ -17,8 +17,54 @@ export async function openBenchPage(context, url, imagePaths, log) {
   const images = await addImages(page, imagePaths);
   const bad = images.filter((i) => i.status !== 'ready');
   if (bad.length > 0) throw new Error(`images failed to decode: ${bad.map((i) => `${i.name}: ${i.error}`).join('; ')}`);
-  log(`benchmark page ready: ${images.length} images, gallery backend ${backend.active} (Auto)`);
-  return { page, galleryBackend: backend, images };
+  const longTaskCheck = await checkLongTaskObserver(page);
+  log(`benchmark page ready: ${images.length} images, gallery backend ${backend.active} (Auto); long-task observer self-check: ${longTaskCheck.works ? 'sees' : 'MISSES'} a 120 ms task`);
+  return { page, galleryBackend: backend, images, longTaskCheck };
+}
+
+/**
+ * Self-check that main-thread long tasks are observable in this browser: a 120 ms busy task must
+ * show up as a 'longtask' entry (otherwise "0 long tasks" would mean nothing).
+ */
+async function checkLongTaskObserver(page) {
+  return page.evaluate(async () => {
+    const seen = [];
+    if (!window.PerformanceObserver?.supportedEntryTypes?.includes('longtask')) return { works: false, supported: false, seenMs: seen };
+    const observer = new window.PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    await new Promise((resolve) => {
+      setTimeout(() => {
+        const start = window.performance.now();
+        while (window.performance.now() - start < 120) {
+          // busy: one 120 ms task
+        }
+        resolve();
+      }, 10);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    observer.disconnect();
+    return { works: seen.some((d) => d >= 100), supported: true, seenMs: seen };
+  });
+}
+
+/**
+ * The page's (main thread's) JS heap after a forced full garbage collection (DevTools protocol), so
+ * before/after figures of the leak check are not dominated by garbage that was simply not collected
+ * yet. The workers' heaps cannot be read this way: they are gone when a row ends.
+ */
+async function mainHeapAfterGc(context, page) {
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    await cdp.detach();
+    return usedSize;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -116,6 +162,7 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
         continue;
       }
       log(`[${index}/${total}] ${label}: ${config.imageCount} images${config.leak ? `, leak check ${config.leak}` : ''} (load average ${loadavg()[0].toFixed(2)})`);
+      const gcHeapBefore = config.leak > 0 ? await mainHeapAfterGc(context, bench.page) : null;
       const answer = await runRow(bench.page, { modelId, backend: config.backend, threads: config.threads, imageCount: config.imageCount, leak: config.leak, timeoutMs: options.rowTimeoutS * 1000, log });
       let row;
       if (answer.ok) {
@@ -125,7 +172,8 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
       } else {
         row = emptyRow(modelId, config.backend, config.threads, answer.timedOut ? `abandoned after the ${options.rowTimeoutS} s row budget` : answer.error);
       }
-      row = { ...row, imageCount: config.imageCount, leakCheckInferences: config.leak, rowWallMs: answer.wallMs, loadAverageBefore: answer.loadAverageBefore, loadAverageAfter: answer.loadAverageAfter };
+      const gcHeapAfter = config.leak > 0 && !answer.pageBroken ? await mainHeapAfterGc(context, bench.page) : null;
+      row = { ...row, gcMainHeapBytesBefore: gcHeapBefore, gcMainHeapBytesAfter: gcHeapAfter, imageCount: config.imageCount, leakCheckInferences: config.leak, rowWallMs: answer.wallMs, loadAverageBefore: answer.loadAverageBefore, loadAverageAfter: answer.loadAverageAfter };
       rows.push(row);
       log(
         row.status === 'ok'
@@ -147,6 +195,7 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
     rows,
     autoDecisions,
     galleryBackend: bench.galleryBackend,
+    longTaskCheck: bench.longTaskCheck,
     leakConfig: leakConfig ? `${leakConfig.backend}${leakConfig.threads ? `/${leakConfig.threads}t` : ''}` : null,
     reportMeta: report ? { userAgent: report.userAgent, hardwareConcurrency: report.hardwareConcurrency, crossOriginIsolated: report.crossOriginIsolated } : null,
   };

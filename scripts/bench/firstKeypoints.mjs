@@ -66,18 +66,19 @@ function median(values) {
 /** One measured load; returns the in-page marks, navigation timing and what came from the HTTP cache. */
 async function measureOnce(context, url, imagePath, timeoutMs) {
   const page = await context.newPage();
-  const network = [];
-  let cdp = null;
-  try {
-    cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    cdp.on('Network.responseReceived', (e) => {
-      network.push({ url: e.response.url, status: e.response.status, fromDiskCache: e.response.fromDiskCache === true, fromMemory: false, encodedBytes: e.response.encodedDataLength });
-    });
-    cdp.on('Network.requestServedFromCache', (e) => network.push({ requestId: e.requestId, servedFromCache: true }));
-  } catch {
-    cdp = null;
-  }
+  // Context-level, so the worker's requests (WASM binary, model files) are seen too. A response whose
+  // body came from the HTTP cache reports a network body size of 0 or less.
+  const pending = [];
+  const onFinished = (request) => {
+    if (request.url().startsWith('blob:') || request.url().startsWith('data:')) return;
+    pending.push(
+      request.sizes().then(
+        (sizes) => ({ url: request.url(), networkBodyBytes: Math.max(0, sizes.responseBodySize), fromCache: sizes.responseBodySize <= 0 }),
+        () => ({ url: request.url(), networkBodyBytes: null, fromCache: null }),
+      ),
+    );
+  };
+  context.on('requestfinished', onFinished);
   await page.addInitScript(instrument);
   const nodeStartMs = performance.now();
   await page.goto(url, { waitUntil: 'commit' });
@@ -98,13 +99,6 @@ async function measureOnce(context, url, imagePath, timeoutMs) {
   ).catch(() => undefined);
   const inPage = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
-    const resources = performance.getEntriesByType('resource').map((r) => ({
-      url: r.name,
-      transferSize: r.transferSize,
-      decodedBodySize: r.decodedBodySize,
-      fromCache: r.transferSize === 0 && r.decodedBodySize > 0,
-      durationMs: r.duration,
-    }));
     return {
       marks: window.__kbFirst.marks,
       extra: window.__kbFirst.extra,
@@ -116,12 +110,12 @@ async function measureOnce(context, url, imagePath, timeoutMs) {
             htmlTransferSize: nav.transferSize,
           }
         : null,
-      resources,
     };
   });
-  await cdp?.detach().catch(() => undefined);
+  const network = await Promise.all(pending);
+  context.off('requestfinished', onFinished);
   await page.close();
-  return { ...inPage, inputSetNodeMs, nodeWallMs, cdpNetwork: network.filter((n) => n.url) };
+  return { ...inPage, inputSetNodeMs, nodeWallMs, network };
 }
 
 /**
@@ -175,24 +169,11 @@ function summarise(runs) {
     firstCellDoneMs: fmt(m.firstCellDone),
     firstCellFrameMs: fmt(m.firstCellFrame),
   };
-  // What the warm cache served: page-side resource timing (transferSize 0) and CDP (fromDiskCache).
-  const cached = new Set();
-  const fetched = new Set();
-  const path = (u) => {
-    try {
-      return new URL(u).pathname;
-    } catch {
-      return u;
-    }
-  };
-  for (const r of medianRun.resources) (r.fromCache ? cached : fetched).add(path(r.url));
-  for (const n of medianRun.cdpNetwork) {
-    if (n.url.startsWith('blob:') || n.url.startsWith('data:')) continue;
-    if (n.fromDiskCache) {
-      cached.add(path(n.url));
-      fetched.delete(path(n.url));
-    } else if (!cached.has(path(n.url))) fetched.add(path(n.url));
-  }
+  // What the warm cache served, from every request of the run (page and worker).
+  const path = (u) => new URL(u).pathname;
+  const cached = [...new Set(medianRun.network.filter((n) => n.fromCache).map((n) => path(n.url)))].sort();
+  const fetched = medianRun.network.filter((n) => n.fromCache === false);
+  const fetchedBytes = fetched.reduce((a, n) => a + (n.networkBodyBytes ?? 0), 0);
   return {
     firstKeypointsMs: fmt(medianMs),
     allRunsMs: firstMs.map(fmt),
@@ -200,6 +181,6 @@ function summarise(runs) {
     firstCellModel: medianRun.extra.firstCellModel,
     decisionReason: medianRun.extra.decision?.reason ?? null,
     parts,
-    httpCache: { servedFromCache: [...cached].sort(), fetchedFromServer: [...fetched].sort() },
+    httpCache: { servedFromCache: cached, fetchedFromServer: [...new Set(fetched.map((n) => path(n.url)))].sort(), fetchedBytes },
   };
 }
