@@ -49,12 +49,20 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${url}`);
     return;
   }
-  const size = statSync(path).size;
+  const { size, mtimeMs } = statSync(path);
   const immutable = url.startsWith('/assets/');
+  // Everything else revalidates: a warm cache re-downloads nothing that did not change (304),
+  // yet a new build or a re-installed model is picked up at once.
+  const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+  if (!immutable && req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' }).end();
+    return;
+  }
   res.writeHead(200, {
     'Content-Type': contentTypes[extname(path)] ?? 'application/octet-stream',
     'Content-Length': size,
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...(immutable ? {} : { ETag: etag }),
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(path).pipe(res);

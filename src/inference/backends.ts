@@ -144,6 +144,12 @@ export async function chooseBackend(choice: BackendChoice, wasmThreads?: number)
   let bestSoFarMs = Number.POSITIVE_INFINITY;
   for (const probe of probes) {
     if (!isAutoCandidate(probe)) continue;
+    // The cpu backend runs the same kernels as wasm in plain JavaScript: never faster, and timing
+    // it costs 0.3–0.9 s of every page load here. It is timed only when wasm could not be.
+    if (probe.backend === 'cpu' && probes.some((p) => p.backend === 'wasm' && p.probeMs !== undefined)) {
+      probe.skippedBecause = 'not timed: plain JavaScript kernels are never faster than wasm';
+      continue;
+    }
     try {
       await activateBackend(probe.backend);
       probe.probeMs = await timeProbeNetwork(bestSoFarMs);
