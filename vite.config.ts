@@ -10,10 +10,13 @@ type AssetDir = { urlPrefix: string; dir: string; files: string[] };
 /** Serves model weights and WASM binaries from the app's own origin in dev, and copies them into the build. */
 function ownOriginAssets(): Plugin {
   let outDir = 'dist';
+  let isAppBuild = false;
   return {
     name: 'keypoint-bench-own-origin-assets',
     configResolved(config) {
       outDir = config.build.outDir;
+      // Only a real `vite build` gets the weights; test runners that load this config must not.
+      isAppBuild = config.command === 'build' && !process.env.VITEST;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
@@ -32,6 +35,7 @@ function ownOriginAssets(): Plugin {
       });
     },
     closeBundle() {
+      if (!isAppBuild) return;
       for (const { urlPrefix, dir, files } of staticAssetDirs() as AssetDir[]) {
         const target = join(outDir, urlPrefix);
         mkdirSync(target, { recursive: true });
