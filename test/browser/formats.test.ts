@@ -70,3 +70,35 @@ describe('input formats and routes', () => {
     expect(foreignRequests(app.requests, app.baseUrl)).toEqual([]);
   });
 });
+
+describe('side-by-side view interactions', () => {
+  it('shows a keypoint’s name, score and model on hover, and zooms on click', async () => {
+    const { page } = app;
+    const state = await getState(page);
+    const image = state.images.find((im) => im.name === 'person.png');
+    const keypoint = image ? state.results[`${image.id}|movenet-lightning`]?.poses[0]?.keypoints.find((k) => k.score > 0.5) : undefined;
+    expect(keypoint).toBeDefined();
+    await page.locator('.gallery-row[data-image-name="person.png"] .row-title button.link').click();
+    const canvas = page.getByRole('img', { name: 'person.png — MoveNet SinglePose Lightning' });
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    if (!box || !image || !keypoint) throw new Error('no canvas, image or keypoint');
+    // The same letterbox fit the app uses (core/geometry fitImage).
+    const scale = Math.min(box.width / image.widthPx, box.height / image.heightPx);
+    const x = box.x + (box.width - image.widthPx * scale) / 2 + keypoint.x * scale;
+    const y = box.y + (box.height - image.heightPx * scale) / 2 + keypoint.y * scale;
+    await page.mouse.move(x, y);
+    const tooltip = page.getByRole('tooltip');
+    await tooltip.waitFor();
+    const text = (await tooltip.textContent()) ?? '';
+    expect(text).toContain(keypoint.name);
+    expect(text).toContain('MoveNet SinglePose Lightning');
+    expect(text).toContain(`score ${keypoint.score.toFixed(2)}`);
+    await page.mouse.click(x, y);
+    await expect.poll(() => canvas.evaluate((el) => getComputedStyle(el).cursor)).toBe('zoom-out');
+    await page.mouse.click(x, y);
+    await expect.poll(() => canvas.evaluate((el) => getComputedStyle(el).cursor)).toBe('zoom-in');
+    await page.keyboard.press('Escape');
+    await page.locator('.gallery').waitFor();
+  });
+});
