@@ -54,8 +54,19 @@ export interface ScreenshotSpec {
   cellWidthPx: number;
   /** Extra facts line, e.g. the evaluation protocol. */
   note?: string;
-  /** The verdict against the user's targets, one line per column, when there is ground truth. */
-  verdictLines?: { text: string; pass: boolean | null }[];
+  /** Titled blocks under the legend: the verdict (one line per column) and the latest benchmark. */
+  sections?: ScreenshotSection[];
+}
+
+export interface ScreenshotSection {
+  title: string;
+  /** `pass` colours the line: green, red, or neutral when null. */
+  lines: { text: string; pass: boolean | null }[];
+}
+
+/** Line counts of the sections that are drawn (empty sections are skipped). */
+export function sectionLineCounts(sections: readonly ScreenshotSection[] | undefined): number[] {
+  return (sections ?? []).map((s) => s.lines.length).filter((n) => n > 0);
 }
 
 function cellHeightFor(row: Pick<ScreenshotRow, 'imageSizePx'>, cellWidthPx: number): number {
@@ -67,14 +78,17 @@ export function screenshotSizePx(
   columnCount: number,
   rows: readonly Pick<ScreenshotRow, 'imageSizePx'>[],
   cellWidthPx: number,
-  verdictLineCount = 0,
+  /** Lines per titled section (a single number: one section), e.g. the verdict's one line per column. */
+  sectionLines: number | readonly number[] = 0,
 ): { width: number; height: number } {
   const L = SCREENSHOT_LAYOUT;
   const columns = Math.max(1, columnCount);
   const legendRows = Math.ceil(columns / 3);
   const width = Math.max(L.minWidthPx, 2 * L.marginPx + columns * cellWidthPx + (columns - 1) * L.gapPx);
   let height = L.marginPx + L.headerHeightPx + legendRows * L.legendRowHeightPx + L.gapPx;
-  if (verdictLineCount > 0) height += (verdictLineCount + 1) * L.verdictLineHeightPx + L.gapPx;
+  for (const lineCount of typeof sectionLines === 'number' ? [sectionLines] : sectionLines) {
+    if (lineCount > 0) height += (lineCount + 1) * L.verdictLineHeightPx + L.gapPx;
+  }
   for (const row of rows) height += L.rowTitleHeightPx + cellHeightFor(row, cellWidthPx) + L.cellLabelHeightPx + L.gapPx;
   return { width, height: height + L.marginPx - L.gapPx };
 }
@@ -97,7 +111,7 @@ function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
  */
 export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   const L = SCREENSHOT_LAYOUT;
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, spec.verdictLines?.length ?? 0);
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, sectionLineCounts(spec.sections));
   ctx.fillStyle = '#15171c';
   ctx.fillRect(0, 0, size.width, size.height);
   ctx.textBaseline = 'top';
@@ -131,13 +145,14 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   });
   y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;
 
-  if (spec.verdictLines && spec.verdictLines.length > 0) {
+  for (const section of spec.sections ?? []) {
+    if (section.lines.length === 0) continue;
     ctx.font = '600 15px system-ui, sans-serif';
     ctx.fillStyle = '#ffffff';
-    ctx.fillText('Verdict', L.marginPx, y + 2);
+    ctx.fillText(section.title, L.marginPx, y + 2);
     y += L.verdictLineHeightPx;
     ctx.font = '14px system-ui, sans-serif';
-    for (const line of spec.verdictLines) {
+    for (const line of section.lines) {
       ctx.fillStyle = line.pass === true ? '#34c759' : line.pass === false ? '#ff6b6b' : '#c8ccd4';
       ctx.fillText(fitText(ctx, line.text, size.width - 2 * L.marginPx), L.marginPx, y + 2);
       y += L.verdictLineHeightPx;
@@ -180,7 +195,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
 
 /** Renders the comparison to a PNG blob. */
 export async function renderScreenshotPng(spec: ScreenshotSpec): Promise<Blob> {
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, spec.verdictLines?.length ?? 0);
+  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, sectionLineCounts(spec.sections));
   const canvas = new OffscreenCanvas(size.width, size.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('cannot create a 2D canvas for the screenshot');

@@ -3,10 +3,23 @@ import { SCREENSHOT_LAYOUT, type ScreenshotRow, type ScreenshotSpec } from '../.
 import type { AppState } from '../../store/appStore';
 import { cellOf, columnsOf } from '../../store/columns';
 import { effectiveProtocol } from '../../store/evaluationSlice';
+import type { BenchmarkReport } from '../../store/benchmarkRunner';
 import { evaluationSnapshot, verdictText } from '../../store/evaluationResults';
 import { median } from '../../store/selectors';
 import { timestampStem } from '../../ui/download';
 import { cellOverlay } from '../../ui/overlays';
+
+/** One line per benchmark row: the figures a reader needs to compare speed. */
+function benchmarkLines(report: BenchmarkReport): { text: string; pass: boolean | null }[] {
+  const ms = (v: number | null) => (v === null ? '—' : `${v.toFixed(v >= 100 ? 0 : 1)} ms`);
+  return report.rows.map((row) => ({
+    text:
+      row.status === 'ok'
+        ? `${row.displayName} · ${row.backend}${row.wasmThreads ? ` ×${row.wasmThreads}` : ''} · p50 ${ms(row.latencyP50Ms)} · p95 ${ms(row.latencyP95Ms)} · raw ${ms(row.rawP50Ms)} · overhead ${row.overheadRatio?.toFixed(2) ?? '—'} · ${row.throughputImagesPerS?.toFixed(1) ?? '—'} images/s · first inference ${ms(row.firstInferenceMs)}`
+        : `${row.displayName} · ${row.backend}: failed (${row.error ?? 'unknown'})`,
+    pass: null,
+  }));
+}
 
 /** At most this many rows go into a grid export (the rows on screen, in order). */
 const MAX_GRID_ROWS = 12;
@@ -68,7 +81,10 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
     createdAt: new Date(),
     cellWidthPx: focused ? SCREENSHOT_LAYOUT.singleCellWidthPx : SCREENSHOT_LAYOUT.gridCellWidthPx,
     note: `Protocol: ${protocol === 'crops' ? 'person crops' : 'whole image'}`,
-    ...(evaluation ? { verdictLines: evaluation.verdict.map((row) => ({ text: verdictText(row), pass: row.pass })) } : {}),
+    sections: [
+      { title: 'Verdict', lines: evaluation ? evaluation.verdict.map((row) => ({ text: verdictText(row), pass: row.pass })) : [] },
+      { title: 'Benchmark (this device)', lines: state.benchmarkReport ? benchmarkLines(state.benchmarkReport) : [] },
+    ],
   };
   return { spec, ownedBitmaps, fileStem: `keypoint-bench-${timestampStem(spec.createdAt)}` };
 }

@@ -1,0 +1,72 @@
+/**
+ * The in-app Benchmark view, driven as a user would: a small WASM run of MoveNet Lightning, its
+ * table (real figures, no leaked tensors), the JSON export, and the benchmark in the screenshot.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import type { BenchmarkReport } from '../../src/store/benchmarkRunner';
+import { PEOPLE_DIR, foreignRequests, getState, openApp, pngSize, waitForBackend, waitForCellsDone, type AppSession } from './harness';
+
+const IMAGES = ['000000000790.jpg', '000000234748.jpg'];
+const IMAGES_PER_RUN = 3;
+let app: AppSession;
+
+beforeAll(async () => {
+  app = await openApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('benchmark view', () => {
+  it('measures MoveNet Lightning on WASM through the app pipeline, exports JSON, and adds the figures to the screenshot', async () => {
+    const { page } = app;
+    expect(await waitForBackend(page)).toBe('wasm');
+    await page.getByLabel('Add images', { exact: true }).setInputFiles(IMAGES.map((name) => join(PEOPLE_DIR, name)));
+    await waitForCellsDone(page, IMAGES, ['movenet-lightning', 'blazepose-lite'], 120_000);
+
+    await page.getByRole('tab', { name: 'Benchmark' }).click();
+    const view = page.getByRole('region', { name: 'Benchmark' });
+    await view.getByRole('checkbox', { name: 'BlazePose lite' }).uncheck();
+    await view.getByLabel('Images per run').fill(String(IMAGES_PER_RUN));
+    await view.getByRole('button', { name: 'Run benchmark' }).click();
+    const row = view.locator('tr[data-model-id="movenet-lightning"][data-backend="wasm"]');
+    await row.waitFor({ timeout: 120_000 });
+    expect(await row.getAttribute('data-status')).toBe('ok');
+    const p50 = Number(await row.locator('td[data-stat=p50]').textContent());
+    const raw = Number(await row.locator('td[data-stat=raw]').textContent());
+    // The pipeline contains the network: it takes longer than the network alone, which takes real time.
+    expect(raw).toBeGreaterThan(1);
+    expect(p50).toBeGreaterThan(raw);
+    expect(Number(await row.locator('td[data-stat=overhead]').textContent())).toBeCloseTo(p50 / raw, 1);
+    const [before, after] = ((await row.locator('td[data-stat=tensors]').textContent()) ?? '').split('→').map((t) => Number(t.trim()));
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBe(before);
+    expect(await view.getByTestId('benchmark-auto').textContent()).toContain('wasm');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'Export benchmark JSON' }).click()]);
+    const report = JSON.parse(readFileSync(await download.path(), 'utf8')) as BenchmarkReport;
+    expect(report.rows).toHaveLength(1);
+    expect(report.rows[0]).toMatchObject({ modelId: 'movenet-lightning', backend: 'wasm', status: 'ok' });
+    expect(report.rows[0]?.inferencesMeasured).toBeGreaterThanOrEqual(2 * IMAGES_PER_RUN);
+    expect(report.crossOriginIsolated).toBe(true);
+    expect(report.autoDecision?.chosen).toBe('wasm');
+
+    // The screenshot of one image carries the benchmark as a titled block, one line per row.
+    await page.getByRole('tab', { name: 'Gallery' }).click();
+    await page.getByRole('button', { name: IMAGES[0], exact: true }).click();
+    await page.locator('section.compare').waitFor();
+    const state = await getState(page);
+    const image = state.images.find((im) => im.name === IMAGES[0]);
+    if (!image) throw new Error('image missing');
+    const [shot] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
+    const size = pngSize(readFileSync(await shot.path()));
+    const rows = [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }];
+    expect(size).toEqual(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [report.rows.length]));
+    expect(size.height).toBeGreaterThan(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx).height);
+    expect(foreignRequests(app.requests, app.baseUrl)).toEqual([]);
+  });
+});
