@@ -153,12 +153,16 @@ export class InferenceController {
       return;
     }
     const busyImages = new Set([...this.inFlight.values()].map((f) => f.imageId));
+    const readyModelIds = state.selectedModelIds.filter((id) => state.modelStatus[id]?.state === 'ready');
+    const failedModelIds = state.selectedModelIds.filter((id) => state.modelStatus[id]?.state === 'error');
     const protocol = effectiveProtocol(state);
     const gtIndex = protocol === 'crops' ? groundTruthIndex(state.groundTruth, state.images) : null;
     for (const image of state.images) {
       if (this.inFlight.size + this.decodingImageIds.size >= MAX_IN_FLIGHT_IMAGES) break;
       if (image.status !== 'ready' || busyImages.has(image.id) || this.decodingImageIds.has(image.id)) continue;
-      const missing = state.selectedModelIds.filter((modelId) => this.needsRun(state.results[cellKey(image.id, modelId, protocol)], state.backend.active));
+      // Only loaded models: an image need not wait for a big model the user ticked later.
+      const missing = readyModelIds.filter((modelId) => this.needsRun(state.results[cellKey(image.id, modelId, protocol)], state.backend.active));
+      this.markFailedModels(image, failedModelIds, protocol);
       if (missing.length === 0) continue;
       let crops: CropPx[] | undefined;
       const gtImage = gtIndex?.gtImageByAppImageId.get(image.id);
@@ -177,6 +181,17 @@ export class InferenceController {
       void this.dispatch(image, missing, protocol, crops);
     }
     this.updateBatchTotals();
+  }
+
+  /** Cells of models that failed to load say so, instead of waiting forever. */
+  private markFailedModels(image: ImageItem, failedModelIds: ModelId[], protocol: EvaluationProtocol): void {
+    const state = useAppStore.getState();
+    for (const modelId of failedModelIds) {
+      const key = cellKey(image.id, modelId, protocol);
+      if (state.results[key]?.status === 'error') continue;
+      const reason = state.modelStatus[modelId]?.error ?? 'unknown error';
+      state.setCell(key, { status: 'error', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: `model failed to load: ${reason}` });
+    }
   }
 
   private needsRun(cell: CellResult | undefined, activeBackend: string | null): boolean {
@@ -237,11 +252,15 @@ export class InferenceController {
         }
         break;
       case 'modelReady':
+        // A load that finished just before a backend switch reports the old backend: not ready here.
+        if (message.backend !== store.backend.active) break;
         store.patchModelStatus(message.modelId, { state: 'ready', backend: message.backend, loadMs: message.loadMs, warmupMs: message.warmupMs, error: null });
+        this.pump();
         break;
       case 'modelError':
         store.patchModelStatus(message.modelId, { state: 'error', backend: message.backend, error: message.message });
         store.pushNotice('models', `${message.modelId}: ${message.message}`);
+        this.pump();
         break;
       case 'modelDisposed':
         if (!store.selectedModelIds.includes(message.modelId)) store.patchModelStatus(message.modelId, { state: 'idle', loadedBytes: 0 });

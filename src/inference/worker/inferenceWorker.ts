@@ -22,8 +22,18 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 let activeBackend: BackendName | null = null;
 /** Resident models on the active backend. */
 const adapters = new Map<ModelId, Promise<ModelAdapter>>();
-/** Messages run strictly one after another: tfjs has one active backend and models share it. */
-let queue: Promise<void> = Promise.resolve();
+/**
+ * Work runs strictly one item at a time (tfjs has one active backend that models share), but
+ * messages jump ahead of queued model loads: an image for a model that is already loaded does not
+ * wait for a 34 MB model the user ticked after it. Loads are tagged with the backend epoch, so a
+ * backend switch drops the ones still queued.
+ */
+const messageQueue: ToWorker[] = [];
+const loadQueue: { requestId: number; modelId: ModelId; epoch: number }[] = [];
+/** Models the UI wants resident on the active backend. */
+let wantedModelIds = new Set<ModelId>();
+let backendEpoch = 0;
+let draining = false;
 
 const fetchModelFiles: ModelFileReader = {
   async readFile(name, onBytes) {
@@ -121,6 +131,9 @@ function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, crops: CropPx[
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'setBackend': {
+      backendEpoch++;
+      loadQueue.length = 0;
+      wantedModelIds = new Set();
       disposeAll();
       try {
         const decision = await chooseBackend(message.choice, message.wasmThreads);
@@ -141,8 +154,11 @@ async function handle(message: ToWorker): Promise<void> {
         pending.then((adapter) => adapter.dispose()).catch(() => undefined);
         send({ type: 'modelDisposed', modelId, backend });
       }
+      wantedModelIds = new Set(message.modelIds);
       for (const modelId of message.modelIds) {
-        if (!adapters.has(modelId)) await loadModel(message.requestId, modelId, backend);
+        if (!adapters.has(modelId) && !loadQueue.some((job) => job.modelId === modelId)) {
+          loadQueue.push({ requestId: message.requestId, modelId, epoch: backendEpoch });
+        }
       }
       return;
     }
@@ -156,6 +172,12 @@ async function handle(message: ToWorker): Promise<void> {
         const decodeMs = performance.now() - decodeStartMs;
         bitmap.close();
         for (const modelId of message.modelIds) {
+          // Asked for a model whose load is still queued (webcam, benchmark): load it now.
+          const queuedLoad = loadQueue.findIndex((job) => job.modelId === modelId);
+          if (queuedLoad >= 0 && backend) {
+            const [job] = loadQueue.splice(queuedLoad, 1);
+            await loadModel(job?.requestId ?? requestId, modelId, backend);
+          }
           const pending = adapters.get(modelId);
           if (!pending || !backend) {
             send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: `${modelId} is not loaded` });
@@ -199,18 +221,42 @@ async function handle(message: ToWorker): Promise<void> {
   }
 }
 
-scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
-  const message = event.data;
-  queue = queue.then(() => handle(message)).catch((error: unknown) => {
-    if (message.type === 'estimate') {
-      send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
-      send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, ...memoryFacts() });
-    } else if (message.type === 'setBackend') {
-      send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
-    } else {
-      for (const modelId of message.modelIds) {
-        send({ type: 'modelError', requestId: message.requestId, modelId, backend: activeBackend ?? 'cpu', message: errorText(error) });
-      }
+function reportFailure(message: ToWorker, error: unknown): void {
+  if (message.type === 'estimate') {
+    send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
+    send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, ...memoryFacts() });
+  } else if (message.type === 'setBackend') {
+    send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
+  } else {
+    for (const modelId of message.modelIds) {
+      send({ type: 'modelError', requestId: message.requestId, modelId, backend: activeBackend ?? 'cpu', message: errorText(error) });
     }
-  });
+  }
+}
+
+/** Runs queued messages first, then queued model loads, one at a time. */
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  try {
+    for (;;) {
+      const message = messageQueue.shift();
+      if (message) {
+        await handle(message).catch((error: unknown) => reportFailure(message, error));
+        continue;
+      }
+      const job = loadQueue.shift();
+      if (!job) break;
+      const backend = activeBackend;
+      if (job.epoch !== backendEpoch || !backend || !wantedModelIds.has(job.modelId) || adapters.has(job.modelId)) continue;
+      await loadModel(job.requestId, job.modelId, backend);
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+  messageQueue.push(event.data);
+  void drain();
 });
