@@ -139,3 +139,46 @@ export function keypointSlotName(i: number, names: readonly string[]): string {
   const which = ['x', 'y', 'v'][i % 3] ?? '?';
   return `${which} of ${names[Math.floor(i / 3)] ?? `keypoint ${Math.floor(i / 3) + 1}`}`;
 }
+
+/**
+ * Reads a flat COCO keypoint array `[x1, y1, v1, …]` of exactly 3 × `names.length` finite numbers.
+ * `checkValue` adds the caller's rules (visibility flags, non-negative coordinates): it returns a
+ * problem text for the value at index `i`, or null. Reports the first problem and returns undefined.
+ */
+export function readKeypointArray(
+  raw: unknown,
+  names: readonly string[],
+  report: EntryReport,
+  checkValue: (value: number, index: number) => string | null,
+): number[] | undefined {
+  if (raw === undefined) {
+    report.fail('missing "keypoints"');
+    return undefined;
+  }
+  if (!Array.isArray(raw)) {
+    report.fail(`keypoints must be an array, got ${describeValue(raw)}`);
+    return undefined;
+  }
+  const expected = names.length * 3;
+  if (raw.length !== expected) {
+    report.fail(`keypoints has ${raw.length} numbers, expected ${expected} (3 × ${names.length} keypoints)`);
+    return undefined;
+  }
+  const out = new Array<number>(expected);
+  for (let i = 0; i < expected; i++) {
+    const value = raw[i] as unknown;
+    const n = numericValue(value);
+    const slot = `keypoints[${i}] (${keypointSlotName(i, names)})`;
+    if (n === undefined || !Number.isFinite(n)) {
+      report.fail(`${slot} is ${describeValue(value)}, expected a finite number`);
+      return undefined;
+    }
+    const problem = checkValue(n, i);
+    if (problem !== null) {
+      report.fail(`${slot} is ${n}, ${problem}`);
+      return undefined;
+    }
+    out[i] = n;
+  }
+  return out;
+}

@@ -20,9 +20,9 @@ import {
   describeValue,
   idLabel,
   isRecord,
-  keypointSlotName,
   numericValue,
   parseJsonText,
+  readKeypointArray,
 } from './jsonInput';
 
 /**
@@ -221,45 +221,12 @@ function parseAnnotations(
   return out;
 }
 
-function readGroundTruthKeypoints(
-  raw: unknown,
-  names: readonly string[],
-  report: EntryReport,
-): number[] | undefined {
-  if (raw === undefined) {
-    report.fail('missing "keypoints"');
-    return undefined;
-  }
-  if (!Array.isArray(raw)) {
-    report.fail(`keypoints must be an array, got ${describeValue(raw)}`);
-    return undefined;
-  }
-  const expected = names.length * 3;
-  if (raw.length !== expected) {
-    report.fail(`keypoints has ${raw.length} numbers, expected ${expected} (3 × ${names.length} keypoints)`);
-    return undefined;
-  }
-  const out = new Array<number>(expected);
-  for (let i = 0; i < expected; i++) {
-    const value = raw[i] as unknown;
-    const n = numericValue(value);
-    const slot = `keypoints[${i}] (${keypointSlotName(i, names)})`;
-    if (n === undefined || !Number.isFinite(n)) {
-      report.fail(`${slot} is ${describeValue(value)}, expected a finite number`);
-      return undefined;
-    }
-    if (i % 3 === 2) {
-      if (n !== 0 && n !== 1 && n !== 2) {
-        report.fail(`${slot} is ${n}, expected a visibility flag 0, 1 or 2`);
-        return undefined;
-      }
-    } else if (n < 0) {
-      report.fail(`${slot} is ${n}, expected a pixel coordinate ≥ 0`);
-      return undefined;
-    }
-    out[i] = n;
-  }
-  return out;
+/** Ground truth: visibility flags are 0/1/2 and coordinates are never negative. */
+function readGroundTruthKeypoints(raw: unknown, names: readonly string[], report: EntryReport): number[] | undefined {
+  return readKeypointArray(raw, names, report, (n, i) => {
+    if (i % 3 === 2) return n === 0 || n === 1 || n === 2 ? null : 'expected a visibility flag 0, 1 or 2';
+    return n < 0 ? 'expected a pixel coordinate ≥ 0' : null;
+  });
 }
 
 function readBbox(raw: unknown, report: EntryReport): CocoBbox | undefined {

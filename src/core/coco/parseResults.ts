@@ -10,9 +10,9 @@ import {
   describeValue,
   idLabel,
   isRecord,
-  keypointSlotName,
   numericValue,
   parseJsonText,
+  readKeypointArray,
 } from './jsonInput';
 
 export interface ParseResultsOptions {
@@ -127,41 +127,9 @@ export function parseResults(input: unknown, options: ParseResultsOptions = {}):
   return { value: out, problems };
 }
 
-function readResultKeypoints(
-  raw: unknown,
-  names: readonly string[],
-  rejectNegative: boolean,
-  report: EntryReport,
-): number[] | undefined {
-  if (raw === undefined) {
-    report.fail('missing "keypoints"');
-    return undefined;
-  }
-  if (!Array.isArray(raw)) {
-    report.fail(`keypoints must be an array, got ${describeValue(raw)}`);
-    return undefined;
-  }
-  const expected = names.length * 3;
-  if (raw.length !== expected) {
-    report.fail(`keypoints has ${raw.length} numbers, expected ${expected} (3 × ${names.length} keypoints)`);
-    return undefined;
-  }
-  const out = new Array<number>(expected);
-  for (let i = 0; i < expected; i++) {
-    const value = raw[i] as unknown;
-    const n = numericValue(value);
-    const slot = `keypoints[${i}] (${keypointSlotName(i, names)})`;
-    if (n === undefined || !Number.isFinite(n)) {
-      report.fail(`${slot} is ${describeValue(value)}, expected a finite number`);
-      return undefined;
-    }
-    if (rejectNegative && i % 3 !== 2 && n < 0) {
-      report.fail(`${slot} is ${n}, expected a pixel coordinate ≥ 0`);
-      return undefined;
-    }
-    out[i] = n;
-  }
-  return out;
+/** Results: the third value is never read (README 1); negative coordinates only when asked. */
+function readResultKeypoints(raw: unknown, names: readonly string[], rejectNegative: boolean, report: EntryReport): number[] | undefined {
+  return readKeypointArray(raw, names, report, (n, i) => (rejectNegative && i % 3 !== 2 && n < 0 ? 'expected a pixel coordinate ≥ 0' : null));
 }
 
 /** undefined: no bbox field; null: a bad one (already reported). */
