@@ -1,20 +1,10 @@
-import type { CropPx } from '../core/crops';
 import type { BackendChoice, ModelId } from '../core/types';
-import type { EstimateMode } from './modelAdapter';
 import type { FromWorker, ToWorker } from './worker/protocol';
 
 export type InferenceListener = (message: FromWorker) => void;
 
-export interface EstimateRequest {
-  imageKey: string;
-  bitmap: ImageBitmap;
-  scaleToImagePx: number;
-  modelIds: ModelId[];
-  mode: EstimateMode;
-  timestampMs?: number;
-  crops?: CropPx[];
-  measureRaw?: boolean;
-}
+/** An estimate message as the caller writes it: the client adds the type and a fresh request id. */
+export type EstimateRequest = Omit<Extract<ToWorker, { type: 'estimate' }>, 'type' | 'requestId'>;
 
 /**
  * The UI thread's handle on the inference worker: typed messages out, typed events in,
