@@ -81,3 +81,8 @@ export function cellOverlay(
   });
   return { layer, groundTruth, errorLines };
 }
+
+/** The PoseCanvas props that draw an overlay (prediction, ground truth, error lines). */
+export function overlayCanvasProps(overlay: CellOverlay | undefined): { layers: CanvasLayer[]; groundTruth: GroundTruthLayer | null; errorLines: ErrorLine[] } {
+  return { layers: overlay?.layer ? [overlay.layer] : [], groundTruth: overlay?.groundTruth ?? null, errorLines: overlay?.errorLines ?? [] };
+}

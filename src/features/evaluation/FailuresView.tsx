@@ -7,7 +7,7 @@ import { cellOf } from '../../store/columns';
 import { useEvaluationSnapshot } from '../../store/evaluationResults';
 import { groundTruthIndex } from '../../store/groundTruthIndex';
 import type { ImageItem } from '../../store/types';
-import { cellOverlay, useOverlayState } from '../../ui/overlays';
+import { cellOverlay, overlayCanvasProps, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
 
 const PAGE_SIZE = 24;
@@ -110,9 +110,7 @@ export function FailuresView() {
                 image={entry.image.thumbnail}
                 sourceSizePx={{ width: entry.image.thumbnail?.width ?? 1, height: entry.image.thumbnail?.height ?? 1 }}
                 imageSizePx={{ width: entry.image.widthPx, height: entry.image.heightPx }}
-                layers={overlay.layer ? [overlay.layer] : []}
-                groundTruth={overlay.groundTruth}
-                errorLines={overlay.errorLines}
+                {...overlayCanvasProps(overlay)}
                 threshold={threshold}
                 maxHeightPx={240}
                 onImageClick={() => {

@@ -3,9 +3,9 @@ import { decodeForInference } from '../../media/imageFiles';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
-import { cellOverlay, useOverlayState } from '../../ui/overlays';
+import { cellOverlay, overlayCanvasProps, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
-import { cellCaption } from './layers';
+import { CellCaption } from './CellCaption';
 
 /** Longest side of the bitmap decoded for the large view. */
 const LARGE_VIEW_MAX_SIDE_PX = 2048;
@@ -113,19 +113,14 @@ export function CompareView({ imageId }: { imageId: string }) {
                   image={source}
                   sourceSizePx={sourceSizePx}
                   imageSizePx={imageSizePx}
-                  layers={overlay?.layer ? [overlay.layer] : []}
-                  groundTruth={overlay?.groundTruth ?? null}
-                  errorLines={overlay?.errorLines ?? []}
+                  {...overlayCanvasProps(overlay)}
                   threshold={threshold}
                   zoom={zoom}
                   onImageClick={toggleZoom}
                   maxHeightPx={560}
                   label={`${image.name} — ${column.label}`}
                 />
-                <figcaption className={cell?.status === 'error' ? 'error' : ''}>
-                  <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
-                  {column.label}: {cellCaption(cell, column.kind === 'external')}
-                </figcaption>
+                <CellCaption column={column} cell={cell} />
               </figure>
             );
           })}

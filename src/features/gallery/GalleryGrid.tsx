@@ -3,10 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns, type Column } from '../../store/columns';
 import type { ImageItem } from '../../store/types';
-import { cellOverlay, useOverlayState } from '../../ui/overlays';
+import { cellOverlay, overlayCanvasProps, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas } from '../../ui/PoseCanvas';
 import { useNearViewport } from '../../ui/useNearViewport';
-import { cellCaption } from './layers';
+import { CellCaption } from './CellCaption';
 
 const GRID_CELL_MAX_HEIGHT_PX = 260;
 
@@ -61,9 +61,7 @@ const GalleryRow = memo(function GalleryRow({ image, columns }: { image: ImageIt
                     image={image.thumbnail}
                     sourceSizePx={sourceSizePx}
                     imageSizePx={imageSizePx}
-                    layers={overlay?.layer ? [overlay.layer] : []}
-                    groundTruth={overlay?.groundTruth ?? null}
-                    errorLines={overlay?.errorLines ?? []}
+                    {...overlayCanvasProps(overlay)}
                     threshold={threshold}
                     maxHeightPx={GRID_CELL_MAX_HEIGHT_PX}
                     onImageClick={() => setFocusedImageId(image.id)}
@@ -72,10 +70,7 @@ const GalleryRow = memo(function GalleryRow({ image, columns }: { image: ImageIt
                 ) : (
                   <div className="cell-placeholder" style={{ aspectRatio: `${Math.max(1, image.widthPx)} / ${Math.max(1, image.heightPx)}`, maxHeight: GRID_CELL_MAX_HEIGHT_PX }} />
                 )}
-                <figcaption className={cell?.status === 'error' ? 'error' : ''}>
-                  <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
-                  {column.label}: {cellCaption(cell, column.kind === 'external')}
-                </figcaption>
+                <CellCaption column={column} cell={cell} />
               </figure>
             );
           })}

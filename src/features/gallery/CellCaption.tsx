@@ -1,6 +1,7 @@
+import type { Column } from '../../store/columns';
 import type { CellResult } from '../../store/types';
 
-export function cellCaption(cell: CellResult | undefined, isExternal = false): string {
+function cellCaption(cell: CellResult | undefined, isExternal = false): string {
   if (!cell) return isExternal ? 'no predictions for this image' : 'waiting';
   switch (cell.status) {
     case 'pending':
@@ -15,4 +16,14 @@ export function cellCaption(cell: CellResult | undefined, isExternal = false): s
       return `${cell.latencyMs === null ? (isExternal ? 'imported' : '—') : `${cell.latencyMs.toFixed(1)} ms`} · ${people}`;
     }
   }
+}
+
+/** The line under a gallery or side-by-side cell: model colour, name, and what happened. */
+export function CellCaption({ column, cell }: { column: Column; cell: CellResult | undefined }) {
+  return (
+    <figcaption className={cell?.status === 'error' ? 'error' : ''}>
+      <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
+      {column.label}: {cellCaption(cell, column.kind === 'external')}
+    </figcaption>
+  );
 }
