@@ -8,7 +8,7 @@ export type EstimateRequest = Omit<Extract<ToWorker, { type: 'estimate' }>, 'typ
 
 /**
  * The UI thread's handle on the inference worker: typed messages out, typed events in,
- * and fresh request ids. ImageBitmaps are transferred, never copied.
+ * and fresh request ids. ImageBitmaps are transferred, never copied; files (Blobs) pass by reference.
  */
 export class InferenceClient {
   private readonly worker: Worker;
@@ -41,7 +41,7 @@ export class InferenceClient {
 
   estimate(request: EstimateRequest): number {
     const requestId = this.nextRequestId++;
-    this.worker.postMessage({ type: 'estimate', requestId, ...request } satisfies ToWorker, [request.bitmap]);
+    this.worker.postMessage({ type: 'estimate', requestId, ...request } satisfies ToWorker, request.input.kind === 'bitmap' ? [request.input.bitmap] : []);
     return requestId;
   }
 

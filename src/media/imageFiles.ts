@@ -3,14 +3,9 @@
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp)$/i;
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp', 'image/x-ms-bmp']);
 
-/** Longest side, in pixels, of the thumbnail kept per image for the gallery grid. */
-export const THUMBNAIL_MAX_SIDE_PX = 512;
-/**
- * Longest side, in pixels, of the bitmap given to the models. Every model resizes to ≤385 px
- * (BlazePose crops a person first), so a larger bitmap costs transfer and memory, not accuracy;
- * keypoints are scaled back to original pixels.
- */
-export const INFERENCE_MAX_SIDE_PX = 1600;
+import { INFERENCE_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX, inferenceSizePx } from '../core/imageLimits';
+
+export { INFERENCE_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX };
 
 export function isSupportedImageFile(file: File): boolean {
   return IMAGE_TYPES.has(file.type) || (file.type === '' && IMAGE_EXTENSIONS.test(file.name)) || IMAGE_EXTENSIONS.test(file.name);
@@ -120,10 +115,8 @@ export async function decodeForInference(
   size: { widthPx: number; heightPx: number },
   maxSidePx = INFERENCE_MAX_SIDE_PX,
 ): Promise<{ bitmap: ImageBitmap; scaleToImagePx: number }> {
-  const scale = Math.min(1, maxSidePx / Math.max(size.widthPx, size.heightPx));
-  if (scale === 1) return { bitmap: await createImageBitmap(file, { imageOrientation: 'from-image' }), scaleToImagePx: 1 };
-  const width = Math.max(1, Math.round(size.widthPx * scale));
-  const height = Math.max(1, Math.round(size.heightPx * scale));
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
-  return { bitmap, scaleToImagePx: size.widthPx / width };
+  const target = inferenceSizePx(size, maxSidePx);
+  if (target.scaleToImagePx === 1) return { bitmap: await createImageBitmap(file, { imageOrientation: 'from-image' }), scaleToImagePx: 1 };
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: target.widthPx, resizeHeight: target.heightPx, resizeQuality: 'high' });
+  return { bitmap, scaleToImagePx: target.scaleToImagePx };
 }

@@ -62,6 +62,7 @@ export function orientRgba(rgba: Uint8Array, width: number, height: number, orie
   return { width: out.width, height: out.height, rgb };
 }
 
+/** Float32 0–255, as in the browser (see rgbaToImageTensor): same values, no full-size casts in pose-detection. */
 export function imageTensor(image: DecodedImage): tf.Tensor3D {
-  return tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');
+  return tf.tensor3d(Float32Array.from(image.rgb), [image.height, image.width, 3], 'float32');
 }

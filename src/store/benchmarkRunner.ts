@@ -3,7 +3,6 @@ import type { BackendName, ModelId } from '../core/types';
 import { InferenceClient } from '../inference/inferenceClient';
 import { modelInfo } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
-import { decodeForInference } from '../media/imageFiles';
 import { median } from './selectors';
 
 /** Backend start-up (WebGL/WebGPU compile shaders; software renderers are slow) may take this long. */
@@ -157,7 +156,6 @@ interface Sample {
 /** One image through the real pipeline on `client`; resolves when the worker has finished with it. */
 async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: ModelId, measureRaw: boolean, key: string, signal?: AbortSignal): Promise<Sample> {
   const startMs = performance.now();
-  const { bitmap, scaleToImagePx } = await decodeForInference(image.file, image);
   let requestId = -1;
   let posesAtMs = Number.NaN;
   let modelMs = Number.NaN;
@@ -179,7 +177,8 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
     `${modelId} on ${image.name}`,
     signal,
   );
-  requestId = client.estimate({ imageKey: key, bitmap, scaleToImagePx, modelIds: [modelId], mode: 'still', measureRaw });
+  const input = { kind: 'file', file: image.file, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx } as const;
+  requestId = client.estimate({ imageKey: key, input, modelIds: [modelId], mode: 'still', measureRaw });
   const finished = await done;
   if (failure) throw new Error(failure);
   return {

@@ -2,7 +2,7 @@ import type { ModelId } from '../core/types';
 import { InferenceClient, type EstimateRequest } from '../inference/inferenceClient';
 import { MODEL_IDS } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
-import { decodeForInference, decodeImageInfo } from '../media/imageFiles';
+import { decodeImageInfo } from '../media/imageFiles';
 import { useAppStore } from './appStore';
 import { cropTargets } from '../core/evaluation/protocol';
 import type { CropPx } from '../core/crops';
@@ -207,8 +207,8 @@ export class InferenceController {
       store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
     }
     try {
-      const { bitmap, scaleToImagePx } = await decodeForInference(image.file, image);
-      const requestId = this.client.estimate({ imageKey: image.id, bitmap, scaleToImagePx, modelIds, mode: 'still', ...(crops ? { crops } : {}) });
+      const input = { kind: 'file', file: image.file, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx } as const;
+      const requestId = this.client.estimate({ imageKey: image.id, input, modelIds, mode: 'still', ...(crops ? { crops } : {}) });
       this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, protocol, startedAtMs: performance.now() });
       for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { requestId });
     } catch (error) {

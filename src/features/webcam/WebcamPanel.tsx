@@ -156,8 +156,7 @@ export function WebcamPanel() {
           state.pendingFrame = forDisplay;
           state.inFlightRequestId = controller.estimateFrame({
             imageKey: `webcam:${++state.frameCounter}`,
-            bitmap: forModel,
-            scaleToImagePx: 1,
+            input: { kind: 'bitmap', bitmap: forModel, scaleToImagePx: 1 },
             modelIds: settings.current.models.map((m) => m.id),
             mode: 'video',
             timestampMs: performance.now(),

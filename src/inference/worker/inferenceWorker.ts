@@ -7,10 +7,12 @@ import { cropInBitmapPx, type CropPx } from '../../core/crops';
 import { scalePoses } from '../../core/geometry';
 import { chooseBackend } from '../backends';
 import { estimateBestPosePerCrop } from '../cropEstimate';
+import { bitmapToRgba, decodeFileForInference, rgbaToImageTensor, type InferencePixels } from '../inputPixels';
 import { RawExecutionRecorder } from '../rawTiming';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { adapterFactory, modelInfo } from '../modelRegistry';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, InferenceInput, ToWorker } from './protocol';
+
 
 /** Same-origin path the app serves model files from (see vite.config.ts). */
 const MODELS_URL = '/models/';
@@ -34,6 +36,24 @@ const loadQueue: { requestId: number; modelId: ModelId; epoch: number }[] = [];
 let wantedModelIds = new Set<ModelId>();
 let backendEpoch = 0;
 let draining = false;
+/**
+ * File decodes started when their request arrived, by request id: the browser decodes on its own
+ * threads, so the next image is ready by the time the current one's models finish.
+ */
+const earlyDecodes = new Map<number, Promise<InferencePixels>>();
+
+function startDecode(input: InferenceInput): Promise<InferencePixels> {
+  if (input.kind === 'bitmap') {
+    try {
+      return Promise.resolve({ ...bitmapToRgba(input.bitmap), scaleToImagePx: input.scaleToImagePx, decoder: 'bitmap' });
+    } catch (error) {
+      return Promise.reject(error);
+    } finally {
+      input.bitmap.close();
+    }
+  }
+  return decodeFileForInference(input.file, input, input.name);
+}
 
 const fetchModelFiles: ModelFileReader = {
   async readFile(name, onBytes) {
@@ -163,14 +183,19 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     }
     case 'estimate': {
-      const { requestId, imageKey, bitmap } = message;
+      const { requestId, imageKey } = message;
       const backend = activeBackend;
       let image: tf.Tensor3D | null = null;
+      let decoder: InferencePixels['decoder'] | null = null;
       try {
         const decodeStartMs = performance.now();
-        image = tf.browser.fromPixels(bitmap, 3);
+        const pending = earlyDecodes.get(requestId) ?? startDecode(message.input);
+        earlyDecodes.delete(requestId);
+        const pixels = await pending;
+        decoder = pixels.decoder;
+        image = rgbaToImageTensor(pixels);
+        const scaleToImagePx = pixels.scaleToImagePx;
         const decodeMs = performance.now() - decodeStartMs;
-        bitmap.close();
         for (const modelId of message.modelIds) {
           // Asked for a model whose load is still queued (webcam, benchmark): load it now.
           const queuedLoad = loadQueue.findIndex((job) => job.modelId === modelId);
@@ -189,7 +214,7 @@ async function handle(message: ToWorker): Promise<void> {
             const startMs = performance.now();
             const input = image;
             const run = () => message.crops
-              ? estimateCrops(adapter, input, message.crops, message.scaleToImagePx)
+              ? estimateCrops(adapter, input, message.crops, scaleToImagePx)
               : adapter.estimate(input, {
                   mode: message.mode,
                   ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
@@ -197,7 +222,7 @@ async function handle(message: ToWorker): Promise<void> {
             const poses: Pose[] = recorder ? await recorder.record(run) : await run();
             // Per model run: under person crops that is the mean over the image's crops.
             const latencyMs = (performance.now() - startMs) / Math.max(1, message.crops?.length ?? 1);
-            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, message.scaleToImagePx), latencyMs });
+            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, scaleToImagePx), latencyMs });
             if (recorder) {
               const rawMs = (await recorder.timeRecorded()) / Math.max(1, message.crops?.length ?? 1);
               recorder.dispose();
@@ -209,12 +234,11 @@ async function handle(message: ToWorker): Promise<void> {
         }
         image.dispose();
         image = null;
-        send({ type: 'estimateDone', requestId, imageKey, decodeMs, ...memoryFacts() });
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs, decoder, ...memoryFacts() });
       } catch (error) {
         image?.dispose();
-        bitmap.close();
         send({ type: 'estimateError', requestId, imageKey, modelId: null, backend, message: errorText(error) });
-        send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, ...memoryFacts() });
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, decoder, ...memoryFacts() });
       }
       return;
     }
@@ -224,7 +248,7 @@ async function handle(message: ToWorker): Promise<void> {
 function reportFailure(message: ToWorker, error: unknown): void {
   if (message.type === 'estimate') {
     send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
-    send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, ...memoryFacts() });
+    send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, decoder: null, ...memoryFacts() });
   } else if (message.type === 'setBackend') {
     send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
   } else {
@@ -257,6 +281,12 @@ async function drain(): Promise<void> {
 }
 
 scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
-  messageQueue.push(event.data);
+  const message = event.data;
+  if (message.type === 'estimate') {
+    const decode = startDecode(message.input);
+    decode.catch(() => undefined); // reported when the request runs
+    earlyDecodes.set(message.requestId, decode);
+  }
+  messageQueue.push(message);
   void drain();
 });

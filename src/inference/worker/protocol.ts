@@ -7,6 +7,16 @@ import type { EstimateMode } from '../modelAdapter';
  * Messages between the UI thread and the inference worker. Every reply carries the request id
  * and the backend it ran on, so the UI can drop results that no longer match what is selected.
  */
+/** What a request runs the models on. */
+export type InferenceInput =
+  /**
+   * An image file, decoded in the worker (the UI thread does no per-request decoding, and a queued
+   * request's decode overlaps the running one). `widthPx`/`heightPx`: its upright size, found when added.
+   */
+  | { kind: 'file'; file: Blob; name: string; widthPx: number; heightPx: number }
+  /** A ready bitmap (webcam frames), transferred; `scaleToImagePx`: original pixels per bitmap pixel. */
+  | { kind: 'bitmap'; bitmap: ImageBitmap; scaleToImagePx: number };
+
 export type ToWorker =
   /** `wasmThreads` only takes effect before WASM first initialises in this worker (a tfjs limit). */
   | { type: 'setBackend'; requestId: number; choice: BackendChoice; wasmThreads?: number }
@@ -16,9 +26,7 @@ export type ToWorker =
       type: 'estimate';
       requestId: number;
       imageKey: string;
-      bitmap: ImageBitmap;
-      /** Original-image pixels per bitmap pixel (bitmaps may be downscaled before transfer). */
-      scaleToImagePx: number;
+      input: InferenceInput;
       modelIds: ModelId[];
       mode: EstimateMode;
       timestampMs?: number;
@@ -58,8 +66,13 @@ export type FromWorker =
       type: 'estimateDone';
       requestId: number;
       imageKey: string;
-      /** Time to turn the transferred bitmap into a tensor, shared by every model of the request. */
+      /**
+       * Input preparation in the worker, shared by every model of the request: file → pixels
+       * (only the part not already overlapped with earlier work) → tensor.
+       */
       decodeMs: number;
+      /** Which decoder produced the pixels ('bitmap' for webcam frames). */
+      decoder: 'ImageDecoder' | 'createImageBitmap' | 'bitmap' | null;
       numTensors: number;
       /** Bytes held by tensors on the active backend after the request. */
       tensorBytes: number;
