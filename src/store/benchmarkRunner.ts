@@ -62,8 +62,10 @@ export interface BenchmarkRow {
   rawP50Ms: number | null;
   /** latencyP50Ms / rawP50Ms: what the app adds around the network (1.00 = nothing). */
   overheadRatio: number | null;
-  /** Bitmap → tensor in the worker. */
+  /** File → pixels → tensor in the worker (the part of the decode not overlapped with earlier work). */
   decodeP50Ms: number | null;
+  /** The decoder the worker used for these images (ImageDecoder, or createImageBitmap where it does not apply). */
+  decoder: string | null;
   /** Images per second with the app's batch pipelining (two images in flight). */
   throughputImagesPerS: number | null;
   tensorsBefore: number | null;
@@ -148,6 +150,7 @@ interface Sample {
   modelMs: number;
   rawMs: number | null;
   decodeMs: number;
+  decoder: string | null;
   numTensors: number;
   tensorBytes: number;
   workerHeapBytes: number | null;
@@ -186,6 +189,7 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
     modelMs,
     rawMs,
     decodeMs: finished.decodeMs,
+    decoder: finished.decoder,
     numTensors: finished.numTensors,
     tensorBytes: finished.tensorBytes,
     workerHeapBytes: finished.workerHeapBytes,
@@ -203,7 +207,7 @@ async function benchmarkOne(
   const row: BenchmarkRow = {
     backend, wasmThreads, modelId, displayName: info.displayName, status: 'failed', error: null,
     loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
-    overheadRatio: null, decodeP50Ms: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
+    overheadRatio: null, decodeP50Ms: null, decoder: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
     tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
     mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0,
   };
@@ -244,6 +248,7 @@ async function benchmarkOne(
     row.modelP50Ms = median(samples.map((s) => s.modelMs));
     row.rawP50Ms = median(samples.map((s) => s.rawMs).filter((v): v is number => v !== null));
     row.decodeP50Ms = median(samples.map((s) => s.decodeMs));
+    row.decoder = [...new Set(samples.map((s) => s.decoder).filter((d): d is string => d !== null))].join(' + ') || null;
     row.overheadRatio = row.latencyP50Ms !== null && row.rawP50Ms ? row.latencyP50Ms / row.rawP50Ms : null;
 
     // Throughput: the batch pipelining the app uses, long tasks watched on this (the UI) thread.
