@@ -52,6 +52,9 @@ describe('benchmark view', () => {
     expect(report.rows).toHaveLength(1);
     expect(report.rows[0]).toMatchObject({ modelId: 'movenet-lightning', backend: 'wasm', status: 'ok' });
     expect(report.rows[0]?.inferencesMeasured).toBeGreaterThanOrEqual(2 * IMAGES_PER_RUN);
+    // The JPEG fixtures are upright and small: the worker decodes them with WebCodecs' ImageDecoder.
+    expect(report.rows[0]?.decoder).toBe('ImageDecoder');
+    expect(report.rows[0]?.decodeP50Ms).toBeGreaterThan(0);
     expect(report.crossOriginIsolated).toBe(true);
     expect(report.autoDecision?.chosen).toBe('wasm');
 
