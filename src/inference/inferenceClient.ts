@@ -1,10 +1,15 @@
 import type { BackendChoice, ModelId } from '../core/types';
-import type { FromWorker, ToWorker } from './worker/protocol';
+import type { FromWorker, InferenceInput, ToWorker } from './worker/protocol';
 
 export type InferenceListener = (message: FromWorker) => void;
 
 /** An estimate message as the caller writes it: the client adds the type and a fresh request id. */
 export type EstimateRequest = Omit<Extract<ToWorker, { type: 'estimate' }>, 'type' | 'requestId'>;
+
+/** An added image as a request input: the worker decodes the file; its upright size is known from when it was added. */
+export function fileInput(image: { file: Blob; name: string; widthPx: number; heightPx: number }): InferenceInput {
+  return { kind: 'file', file: image.file, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx };
+}
 
 /**
  * The UI thread's handle on the inference worker: typed messages out, typed events in,

@@ -1,6 +1,6 @@
 import type { BackendDecision } from '../core/backendDecision';
 import type { BackendName, ModelId } from '../core/types';
-import { InferenceClient } from '../inference/inferenceClient';
+import { InferenceClient, fileInput } from '../inference/inferenceClient';
 import { modelInfo } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
 import { median } from './selectors';
@@ -180,8 +180,7 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
     `${modelId} on ${image.name}`,
     signal,
   );
-  const input = { kind: 'file', file: image.file, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx } as const;
-  requestId = client.estimate({ imageKey: key, input, modelIds: [modelId], mode: 'still', measureRaw });
+  requestId = client.estimate({ imageKey: key, input: fileInput(image), modelIds: [modelId], mode: 'still', measureRaw });
   const finished = await done;
   if (failure) throw new Error(failure);
   return {

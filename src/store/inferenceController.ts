@@ -1,5 +1,5 @@
 import type { ModelId } from '../core/types';
-import { InferenceClient, type EstimateRequest } from '../inference/inferenceClient';
+import { InferenceClient, fileInput, type EstimateRequest } from '../inference/inferenceClient';
 import { MODEL_IDS } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
 import { decodeImageInfo } from '../media/imageFiles';
@@ -33,7 +33,6 @@ type FrameListener = (message: FromWorker) => void;
 export class InferenceController {
   readonly client: InferenceClient;
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly decodingImageIds = new Set<string>();
   private paused = false;
   private pausedForBenchmark = false;
   private lastDoneAtMs: number | null = null;
@@ -158,8 +157,8 @@ export class InferenceController {
     const protocol = effectiveProtocol(state);
     const gtIndex = protocol === 'crops' ? groundTruthIndex(state.groundTruth, state.images) : null;
     for (const image of state.images) {
-      if (this.inFlight.size + this.decodingImageIds.size >= MAX_IN_FLIGHT_IMAGES) break;
-      if (image.status !== 'ready' || busyImages.has(image.id) || this.decodingImageIds.has(image.id)) continue;
+      if (this.inFlight.size >= MAX_IN_FLIGHT_IMAGES) break;
+      if (image.status !== 'ready' || busyImages.has(image.id)) continue;
       // Only loaded models: an image need not wait for a big model the user ticked later.
       const missing = readyModelIds.filter((modelId) => this.needsRun(state.results[cellKey(image.id, modelId, protocol)], state.backend.active));
       this.markFailedModels(image, failedModelIds, protocol);
@@ -178,7 +177,7 @@ export class InferenceController {
           continue;
         }
       }
-      void this.dispatch(image, missing, protocol, crops);
+      this.dispatch(image, missing, protocol, crops);
     }
     this.updateBatchTotals();
   }
@@ -198,17 +197,15 @@ export class InferenceController {
     return !cell || cell.backend !== activeBackend || (cell.status !== 'done' && cell.status !== 'error' && cell.status !== 'running' && cell.status !== 'skipped');
   }
 
-  private async dispatch(image: ImageItem, modelIds: ModelId[], protocol: EvaluationProtocol, crops: CropPx[] | undefined): Promise<void> {
+  private dispatch(image: ImageItem, modelIds: ModelId[], protocol: EvaluationProtocol, crops: CropPx[] | undefined): void {
     const store = useAppStore.getState();
     const backend = store.backend.active;
     if (!backend) return;
-    this.decodingImageIds.add(image.id);
     for (const modelId of modelIds) {
       store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
     }
     try {
-      const input = { kind: 'file', file: image.file, name: image.name, widthPx: image.widthPx, heightPx: image.heightPx } as const;
-      const requestId = this.client.estimate({ imageKey: image.id, input, modelIds, mode: 'still', ...(crops ? { crops } : {}) });
+      const requestId = this.client.estimate({ imageKey: image.id, input: fileInput(image), modelIds, mode: 'still', ...(crops ? { crops } : {}) });
       this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, protocol, startedAtMs: performance.now() });
       for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { requestId });
     } catch (error) {
@@ -216,8 +213,6 @@ export class InferenceController {
       for (const modelId of modelIds) {
         useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { status: 'error', error: `${image.name}: ${message}` });
       }
-    } finally {
-      this.decodingImageIds.delete(image.id);
     }
   }
 
