@@ -11,6 +11,7 @@ import {
   type BackendProbe,
 } from '../core/backendDecision';
 import type { BackendChoice, BackendName } from '../core/types';
+import { installFastWasmTransform } from './kernels/wasmTransform';
 
 /** Where the app serves the tfjs WASM binaries (same origin; see vite.config.ts). */
 export const WASM_BINARIES_URL = '/tfjs-wasm/';
@@ -25,6 +26,7 @@ function configureWasm(threads: number): void {
   setWasmPaths(WASM_BINARIES_URL);
   configuredWasmThreads = Math.max(1, threads);
   setThreadsCount(configuredWasmThreads);
+  installFastWasmTransform();
 }
 
 export function wasmThreadCount(): number {
