@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inferenceSizePx } from '../core/imageLimits';
+import { activeWasmHeapBackend } from './kernels/wasmHeap';
 
 /** Upright pixels, 4 bytes per pixel (RGBA or RGBX), row-major. */
 export interface RgbaPixels {
@@ -101,18 +102,6 @@ export async function decodeFileForInference(file: Blob, sizePx: { widthPx: numb
   }
 }
 
-/** The parts of tfjs's WASM backend that let a tensor be filled in place in the WASM heap. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-function heapBackend(): HeapBackend | null {
-  if (tf.getBackend() !== 'wasm') return null;
-  const backend = tf.backend() as unknown as Partial<HeapBackend>;
-  return typeof backend.makeOutput === 'function' && typeof backend.typedArrayFromHeap === 'function' ? (backend as HeapBackend) : null;
-}
-
 /**
  * The model input: a float32 [height, width, 3] tensor of 0–255 values. Float, not int32:
  * pose-detection casts the whole image to float32 before cropping (BlazePose twice, and the WASM
@@ -124,11 +113,11 @@ function heapBackend(): HeapBackend | null {
 export function rgbaToImageTensor(pixels: RgbaPixels): tf.Tensor3D {
   const { width, height } = pixels;
   const shape = [height, width, 3];
-  const backend = heapBackend();
+  const backend = activeWasmHeapBackend();
   if (backend) {
     const info = backend.makeOutput(shape, 'float32');
     // Nothing allocates between here and the fill, so the heap view stays valid.
-    writeRgb(pixels, backend.typedArrayFromHeap(info));
+    writeRgb(pixels, backend.typedArrayFromHeap(info) as Float32Array);
     return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor3D;
   }
   const rgb = new Float32Array(width * height * 3);

@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The parts of tfjs's WASM backend a kernel needs to read and write tensors in the WASM heap. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
-}
+import type { WasmHeapBackend } from './wasmHeap';
 
 interface TransformAttrs {
   interpolation: 'nearest' | 'bilinear';
