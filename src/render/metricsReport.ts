@@ -1,4 +1,5 @@
 import type { Canvas2D } from './drawPoses';
+import { REPORT_STYLE, beginReportPage, verdictColour } from './reportPage';
 
 /** What the metrics PNG shows: a table, the verdict, and chart images, with the settings that produced them. */
 export interface MetricsReportSpec {
@@ -22,16 +23,12 @@ export function metricsReportSizePx(spec: MetricsReportSpec): { width: number; h
 /** Paints the metrics report: text is painted, never parsed as markup. */
 export function paintMetricsReport(ctx: Canvas2D, spec: MetricsReportSpec): void {
   const size = metricsReportSizePx(spec);
-  ctx.fillStyle = '#15171c';
-  ctx.fillRect(0, 0, size.width, size.height);
-  ctx.textBaseline = 'top';
+  beginReportPage(ctx, size);
   let y = L.marginPx;
-  ctx.fillStyle = '#ffffff';
-  ctx.font = '600 22px system-ui, sans-serif';
   ctx.fillText(spec.title, L.marginPx, y);
   y += 2 * L.lineHeightPx;
-  ctx.font = '14px system-ui, sans-serif';
-  ctx.fillStyle = '#c8ccd4';
+  ctx.font = REPORT_STYLE.textFont;
+  ctx.fillStyle = REPORT_STYLE.textColour;
   for (const fact of spec.facts) {
     ctx.fillText(fact, L.marginPx, y);
     y += L.lineHeightPx;
@@ -41,26 +38,26 @@ export function paintMetricsReport(ctx: Canvas2D, spec: MetricsReportSpec): void
   const firstColumnPx = 300;
   const otherColumnPx = (L.widthPx - 2 * L.marginPx - firstColumnPx) / Math.max(1, columnCount - 1);
   const xOf = (i: number) => L.marginPx + (i === 0 ? 0 : firstColumnPx + (i - 1) * otherColumnPx);
-  ctx.font = '600 14px system-ui, sans-serif';
+  ctx.font = REPORT_STYLE.boldTextFont;
   ctx.fillStyle = '#9aa3b2';
   spec.table.header.forEach((h, i) => ctx.fillText(h, xOf(i), y));
   y += L.lineHeightPx;
-  ctx.font = '14px system-ui, sans-serif';
+  ctx.font = REPORT_STYLE.textFont;
   for (const row of spec.table.rows) {
     ctx.fillStyle = row.colour;
     ctx.fillRect(L.marginPx, y + 3, 10, 10);
-    ctx.fillStyle = '#ffffff';
+    ctx.fillStyle = REPORT_STYLE.titleColour;
     row.cells.forEach((cell, i) => ctx.fillText(cell, xOf(i) + (i === 0 ? 16 : 0), y));
     y += L.lineHeightPx;
   }
   y += L.lineHeightPx;
-  ctx.font = '600 15px system-ui, sans-serif';
-  ctx.fillStyle = '#ffffff';
+  ctx.font = REPORT_STYLE.headingFont;
+  ctx.fillStyle = REPORT_STYLE.titleColour;
   ctx.fillText('Verdict', L.marginPx, y);
   y += L.lineHeightPx;
-  ctx.font = '14px system-ui, sans-serif';
+  ctx.font = REPORT_STYLE.textFont;
   for (const line of spec.verdictLines) {
-    ctx.fillStyle = line.pass === true ? '#34c759' : line.pass === false ? '#ff6b6b' : '#c8ccd4';
+    ctx.fillStyle = verdictColour(line.pass);
     ctx.fillText(line.text, L.marginPx, y);
     y += L.lineHeightPx;
   }

@@ -1,6 +1,7 @@
 import { fitImage } from '../core/geometry';
 import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from './drawGroundTruth';
 import { drawImage, drawPoseLayer, pointRadiusFor, type Canvas2D, type PoseLayer } from './drawPoses';
+import { REPORT_STYLE, beginReportPage, verdictColour } from './reportPage';
 
 /** Layout of an exported comparison, in canvas pixels. */
 export const SCREENSHOT_LAYOUT = {
@@ -112,16 +113,11 @@ function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
 export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   const L = SCREENSHOT_LAYOUT;
   const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, sectionLineCounts(spec.sections));
-  ctx.fillStyle = '#15171c';
-  ctx.fillRect(0, 0, size.width, size.height);
-  ctx.textBaseline = 'top';
-
+  beginReportPage(ctx, size);
   let y = L.marginPx;
-  ctx.fillStyle = '#ffffff';
-  ctx.font = '600 22px system-ui, sans-serif';
   ctx.fillText(fitText(ctx, spec.title, size.width - 2 * L.marginPx), L.marginPx, y);
-  ctx.font = '14px system-ui, sans-serif';
-  ctx.fillStyle = '#c8ccd4';
+  ctx.font = REPORT_STYLE.textFont;
+  ctx.fillStyle = REPORT_STYLE.textColour;
   const facts = [
     `Backend: ${spec.backendLabel}`,
     `Confidence threshold: ${spec.confidenceThreshold.toFixed(2)}`,
@@ -138,8 +134,8 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
     const rowY = y + Math.floor(index / 3) * L.legendRowHeightPx;
     ctx.fillStyle = column.colour;
     ctx.fillRect(x, rowY + 3, 14, 14);
-    ctx.fillStyle = '#ffffff';
-    ctx.font = '14px system-ui, sans-serif';
+    ctx.fillStyle = REPORT_STYLE.titleColour;
+    ctx.font = REPORT_STYLE.textFont;
     const text = `${column.label} — median ${formatLatency(column.medianLatencyMs)}`;
     ctx.fillText(fitText(ctx, text, legendColumnWidthPx - 24), x + 20, rowY + 2);
   });
@@ -147,13 +143,13 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
 
   for (const section of spec.sections ?? []) {
     if (section.lines.length === 0) continue;
-    ctx.font = '600 15px system-ui, sans-serif';
-    ctx.fillStyle = '#ffffff';
+    ctx.font = REPORT_STYLE.headingFont;
+    ctx.fillStyle = REPORT_STYLE.titleColour;
     ctx.fillText(section.title, L.marginPx, y + 2);
     y += L.verdictLineHeightPx;
-    ctx.font = '14px system-ui, sans-serif';
+    ctx.font = REPORT_STYLE.textFont;
     for (const line of section.lines) {
-      ctx.fillStyle = line.pass === true ? '#34c759' : line.pass === false ? '#ff6b6b' : '#c8ccd4';
+      ctx.fillStyle = verdictColour(line.pass);
       ctx.fillText(fitText(ctx, line.text, size.width - 2 * L.marginPx), L.marginPx, y + 2);
       y += L.verdictLineHeightPx;
     }
@@ -161,8 +157,8 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
   }
 
   for (const row of spec.rows) {
-    ctx.fillStyle = '#ffffff';
-    ctx.font = '600 15px system-ui, sans-serif';
+    ctx.fillStyle = REPORT_STYLE.titleColour;
+    ctx.font = REPORT_STYLE.headingFont;
     ctx.fillText(fitText(ctx, row.imageName, size.width - 2 * L.marginPx), L.marginPx, y + 2);
     y += L.rowTitleHeightPx;
     const cellHeightPx = cellHeightFor(row, spec.cellWidthPx);
@@ -182,7 +178,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
       if (cell.layer) drawPoseLayer(ctx, cell.layer, { transform, minScore: spec.confidenceThreshold, pointRadiusPx: radius });
       ctx.restore();
       const column = spec.columns[index];
-      ctx.fillStyle = column?.colour ?? '#ffffff';
+      ctx.fillStyle = column?.colour ?? REPORT_STYLE.titleColour;
       ctx.fillRect(x, y + cellHeightPx + 6, 10, 10);
       ctx.fillStyle = '#e6e8ec';
       ctx.font = '13px system-ui, sans-serif';
