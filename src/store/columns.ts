@@ -47,12 +47,17 @@ export function useColumns(): Column[] {
   return useAppStore(columnsOf);
 }
 
-/** A COCO result triple's third value may be a visibility flag (0/1/2) or a score; either way map it to [0, 1]. */
+/**
+ * A COCO result triple's third value may be a visibility flag (0/1/2) or a score; either way map it to [0, 1] for
+ * the confidence threshold of the drawing. Only drawing reads this: imported columns are scored and exported from
+ * the file's own entries (evaluationResults), which this never changes.
+ */
 function keypointScore(x: number, y: number, v: number): number {
   if (v > 0) return Math.min(1, v);
   return x === 0 && y === 0 ? 0 : 1;
 }
 
+/** One imported detection as a pose to draw (not to score: the conversion drops `bbox` and rescales v). */
 export function resultToPose(result: CocoKeypointResult): Pose {
   const keypoints = COCO17.keypointNames.map((name, i) => {
     const x = result.keypoints[i * 3] ?? 0;
@@ -64,7 +69,7 @@ export function resultToPose(result: CocoKeypointResult): Pose {
 
 let externalCache: { externalColumns: ExternalColumn[]; gt: AppState['groundTruth']; images: AppState['images']; cells: Map<string, CellResult> } | null = null;
 
-/** Cells of imported-prediction columns, keyed like model cells (protocol 'whole'): poses per added image. */
+/** Cells of imported-prediction columns, keyed like model cells (protocol 'whole'): poses to draw per added image. */
 export function externalCells(state: Pick<AppState, 'externalColumns' | 'groundTruth' | 'images'>): Map<string, CellResult> {
   if (externalCache && externalCache.externalColumns === state.externalColumns && externalCache.gt === state.groundTruth && externalCache.images === state.images) {
     return externalCache.cells;

@@ -1,16 +1,19 @@
 import { useAppStore, type AppState } from './appStore';
 import { posesToCocoResults } from '../core/evaluation/conversion';
-import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { evaluateColumn, type ModelMetrics, type PckSettings } from '../core/evaluation/evaluateColumn';
 import { verdict, type VerdictRow } from '../core/evaluation/verdict';
 import type { CocoKeypointResult } from '../core/coco/cocoTypes';
 import { cellOf, columnsOf, type Column } from './columns';
-import { effectiveProtocol } from './evaluationSlice';
-import { groundTruthIndex } from './groundTruthIndex';
+import { effectiveProtocol, type ExternalColumn } from './evaluationSlice';
+import { groundTruthIndex, type GroundTruthIndex } from './groundTruthIndex';
 
 export interface ColumnEvaluation {
   column: Column;
   metrics: ModelMetrics;
-  /** COCO results of this column on the evaluated images: what "Export COCO results" writes. */
+  /**
+   * COCO results of this column on the evaluated images: what "Export COCO results" writes. For imported
+   * predictions, the file's own entries (every field as the file has it), in file order.
+   */
   results: CocoKeypointResult[];
 }
 
@@ -33,7 +36,8 @@ function sameInputs(a: Inputs, b: Inputs): boolean {
 
 /**
  * Scores every column (selected models under the current protocol, and imported predictions)
- * against the ground truth, on the images each column has results for. Memoised on its inputs;
+ * against the ground truth, on the images each column has results for. Models are scored from their
+ * poses as COCO results; imported predictions from the file's own entries. Memoised on its inputs;
  * null without ground truth or matched images.
  */
 export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
@@ -52,7 +56,11 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
   const index = groundTruthIndex(state.groundTruth, state.images);
   let snapshot: EvaluationSnapshot | null = null;
   if (index && index.gtImageByAppImageId.size > 0) {
-    const columns = columnsOf(state).map((column) => {
+    const externalById = new Map(state.externalColumns.map((external) => [external.id, external]));
+    const pck = { alpha: state.pckAlpha, normalizer: state.pckNormalizer };
+    const columns = columnsOf(state).map((column): ColumnEvaluation => {
+      const external = column.kind === 'external' ? externalById.get(column.id) : undefined;
+      if (external) return evaluateExternal(column, external, index, pck);
       const imageIdsEvaluated: number[] = [];
       const results: CocoKeypointResult[] = [];
       const latenciesMs: number[] = [];
@@ -66,12 +74,12 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
       const metrics = evaluateColumn({
         columnId: column.id,
         displayName: column.label,
-        protocol: column.kind === 'external' ? 'whole' : effectiveProtocol(state),
+        protocol: effectiveProtocol(state),
         gt: index.dataset,
         imageIdsEvaluated,
         results,
         latenciesMs,
-        pck: { alpha: state.pckAlpha, normalizer: state.pckNormalizer },
+        pck,
       });
       return { column, metrics, results };
     });
@@ -94,4 +102,36 @@ export function verdictText(row: VerdictRow): string {
   const head = row.pass === true ? 'PASS' : row.pass === false ? 'FAIL' : 'NOT DECIDED';
   const checks = row.checks.map((c) => `${c.target} ${c.measured} (${c.required})${c.pass === true ? ' ✓' : c.pass === false ? ' ✗' : ' ?'}`);
   return `${head} · ${row.displayName}${checks.length ? ' · ' + checks.join(' · ') : ' · no targets set'}`;
+}
+
+/**
+ * An imported column, scored from the file's own entries (never from the poses drawn for it) on every added image
+ * the ground truth lists, exactly as `keypoint-bench score` scores the file when those are all its images. Results
+ * keep file order, which decides score ties and, through the first entry, where pycocotools takes areas from.
+ */
+function evaluateExternal(column: Column, external: ExternalColumn, index: GroundTruthIndex, pck: PckSettings): ColumnEvaluation {
+  const imageIdsEvaluated = [...index.gtImageByAppImageId.values()].map((image) => image.id);
+  const evaluated = new Set(imageIdsEvaluated);
+  const metrics = evaluateColumn({
+    columnId: column.id,
+    displayName: column.label,
+    protocol: 'whole',
+    gt: index.dataset,
+    imageIdsEvaluated,
+    results: resultsAsTheFileIsRead(external.results),
+    latenciesMs: [],
+    pck,
+  });
+  return { column, metrics, results: external.results.filter((r) => evaluated.has(r.image_id)) };
+}
+
+/**
+ * pycocotools takes every detection area from bboxes only when the list's first entry has a non-empty one. On part
+ * of the images a file whose first entry has none could start with one that has, switching the area source (or
+ * failing, when others lack one); without their bboxes those entries are scored as the whole file reads them.
+ * Files whose first entry has a bbox have one on every entry (jsonImport refuses others), so they are left as is.
+ */
+function resultsAsTheFileIsRead(results: readonly CocoKeypointResult[]): readonly CocoKeypointResult[] {
+  if ((results[0]?.bbox?.length ?? 0) > 0 || !results.some((r) => (r.bbox?.length ?? 0) > 0)) return results;
+  return results.map(({ image_id, category_id, keypoints, score }) => ({ image_id, category_id, keypoints, score }));
 }

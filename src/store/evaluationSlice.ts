@@ -19,6 +19,11 @@ export interface ExternalColumn {
   id: string;
   name: string;
   fileName: string;
+  /**
+   * The file's entries that passed validation, in file order: the parsed JSON objects themselves, so `bbox`,
+   * `area`, fields no scorer reads and the keypoint triples are as the file has them. Metrics are computed from
+   * these and "Export COCO results" writes them back (see jsonImport's fileEntriesOf).
+   */
   results: readonly CocoKeypointResult[];
   problems: readonly ParseProblem[];
 }
