@@ -6,7 +6,7 @@
 import { EVALUATION_PROTOCOLS, isEvaluationProtocol, type EvaluationProtocol } from '../core/evaluation/protocol';
 import type { PckSettings } from '../core/evaluation/evaluateColumn';
 import type { VerdictTargets } from '../core/evaluation/verdict';
-import { MODEL_IDS } from '../inference/modelCatalogue';
+import { MODEL_IDS, modelInfo } from '../inference/modelCatalogue';
 
 /** Wrong command line: printed as one line, exit status 2. */
 export class UsageError extends Error {
@@ -220,11 +220,18 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const protocol = (values.get('protocol') as string | undefined) ?? 'whole';
   if (!isEvaluationProtocol(protocol)) throw new UsageError(`--protocol must be ${EVALUATION_PROTOCOLS.join(' or ')}, got '${protocol}'`, command);
   const modelsRaw = values.get('models');
+  let modelIds = typeof modelsRaw === 'string' ? parseModelIds(modelsRaw, command) : [...DEFAULT_EVAL_MODEL_IDS];
+  // "Landmarks given the box" variants need the ground-truth boxes of the person-crops protocol.
+  const boxModelIds = modelIds.filter((id) => modelInfo(id).personInput === 'box');
+  if (protocol === 'whole' && boxModelIds.length > 0) {
+    if (modelsRaw !== 'all') throw new UsageError(`${boxModelIds.join(', ')} need${boxModelIds.length > 1 ? '' : 's'} ground-truth person boxes: use --protocol crops`, command);
+    modelIds = modelIds.filter((id) => !boxModelIds.includes(id));
+  }
   return {
     command,
     imagesDir: requireValue(values, 'images', command),
     gtPath: requireValue(values, 'gt', command),
-    modelIds: typeof modelsRaw === 'string' ? parseModelIds(modelsRaw, command) : [...DEFAULT_EVAL_MODEL_IDS],
+    modelIds,
     protocol,
     outDir: (values.get('out') as string | undefined) ?? 'keypoint-bench-out',
     pck: pckOptions(values, command),

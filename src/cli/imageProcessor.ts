@@ -49,7 +49,7 @@ export async function processImage(
   try {
     const estimates: ImageOutcome['estimates'] = [];
     for (const [modelId, adapter] of adapters) {
-      const estimate = await estimateImage(adapter, tensor, protocol === 'crops' ? targets.map((t) => t.crop) : null);
+      const estimate = await estimateImage(adapter, tensor, protocol === 'crops' ? targets : null);
       estimates.push({ modelId, estimate });
       onModelDone?.(modelId, estimate);
     }

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CropPx } from '../core/crops';
+import type { PersonRegion } from '../core/crops';
 import type { ModelId, Pose } from '../core/types';
 import { estimateBestPosePerCrop } from '../inference/cropEstimate';
 import type { ModelAdapter } from '../inference/modelAdapter';
@@ -62,7 +62,7 @@ export interface ImageEstimate {
  * (original-image pixels, the 'crops' protocol): one estimate per crop, keeping each crop's best pose tagged
  * with its index, exactly like the browser worker's estimateCrops.
  */
-export async function estimateImage(adapter: ModelAdapter, image: tf.Tensor3D, crops: readonly CropPx[] | null): Promise<ImageEstimate> {
+export async function estimateImage(adapter: ModelAdapter, image: tf.Tensor3D, crops: readonly PersonRegion[] | null): Promise<ImageEstimate> {
   const startMs = performance.now();
   const poses: Pose[] = crops ? await estimateBestPosePerCrop(adapter, image, crops) : await adapter.estimate(image, { mode: 'still' });
   return { poses, latencyMs: (performance.now() - startMs) / Math.max(1, crops?.length ?? 1) };

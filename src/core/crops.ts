@@ -2,9 +2,11 @@ import type { ImageSizePx, Pose } from './types';
 
 /**
  * "Person crops" protocol: each ground-truth person box grown by this fraction of its width and
- * height on every side, clamped to the image. Measured on the test photos: at 0–10% MoveNet pulls
- * head and ankles inward (~60 px); at 50% neighbours enter the crop and single-person models lock
- * onto them; 25% keeps the person whole and mostly alone.
+ * height on every side, clamped to the image. The margin keeps the whole person, with the context
+ * around the limbs that the models were trained with, while keeping neighbours mostly out: at 50%
+ * neighbours enter the crop and single-person models lock onto them. (An earlier note blamed small
+ * margins for MoveNet pulling head and ankles inward; the cause was pose-detection's centre-square
+ * first-frame crop, which cut every tall crop: see docs/model-input-audit.md.)
  */
 export const PERSON_CROP_MARGIN_FRACTION = 0.25;
 
@@ -30,12 +32,34 @@ export function personCrop(
   return { xPx: left, yPx: top, widthPx: Math.max(1, right - left), heightPx: Math.max(1, bottom - top) };
 }
 
+/** A COCO bbox `[x, y, width, height]` in pixels. */
+export type BoxPx = readonly [number, number, number, number];
+
+/**
+ * One person of the person-crops protocol, in the pixels of the image it is given with: the crop that
+ * models running their full pipeline see, and the person's box, which "landmarks given the box" models
+ * turn into their landmark region (on the full image) instead of running their own detector.
+ */
+export interface PersonRegion {
+  crop: CropPx;
+  boxPx: BoxPx;
+}
+
 /** Poses found inside a crop, moved into full-image pixels. */
 export function posesFromCrop(poses: readonly Pose[], crop: CropPx): Pose[] {
   return poses.map((pose) => ({
     score: pose.score,
     keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x + crop.xPx, y: k.y + crop.yPx })),
   }));
+}
+
+/** A person region scaled into a downscaled bitmap's pixels (`scaleToImagePx` = original px per bitmap px). */
+export function personRegionInBitmapPx(region: PersonRegion, scaleToImagePx: number, bitmapSize: ImageSizePx): PersonRegion {
+  const [x, y, width, height] = region.boxPx;
+  return {
+    crop: cropInBitmapPx(region.crop, scaleToImagePx, bitmapSize),
+    boxPx: [x / scaleToImagePx, y / scaleToImagePx, width / scaleToImagePx, height / scaleToImagePx],
+  };
 }
 
 /** A crop scaled into a downscaled bitmap's pixels (`scaleToImagePx` = original px per bitmap px), kept inside it. */

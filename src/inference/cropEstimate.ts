@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { posesFromCrop, type CropPx } from '../core/crops';
+import { posesFromCrop, type CropPx, type PersonRegion } from '../core/crops';
 import type { Pose } from '../core/types';
 import type { EstimateMode, ModelAdapter } from './modelAdapter';
 
@@ -14,6 +14,15 @@ export async function estimateInCrop(adapter: ModelAdapter, image: tf.Tensor3D, 
 }
 
 /**
+ * A model's poses for one person of the person-crops protocol, in `image` pixels: models that take the
+ * person's box (`personInput: 'box'`) get the full image and the box; the others see only the crop.
+ */
+export function estimatePerson(adapter: ModelAdapter, image: tf.Tensor3D, person: PersonRegion): Promise<Pose[]> {
+  if (adapter.info.personInput === 'box') return adapter.estimate(image, { mode: 'still', personBoxPx: person.boxPx });
+  return estimateInCrop(adapter, image, person.crop, 'still');
+}
+
+/**
  * The one pose a crop contributes under the person-crops protocol: the highest-scoring pose
  * (multi-person models may also see neighbours), or null when the model found nobody.
  */
@@ -24,13 +33,13 @@ export function bestPose(poses: readonly Pose[]): Pose | null {
 }
 
 /**
- * Person-crops protocol on one image: each crop's best pose, tagged with its crop index. `crops`
- * are in the pixel space of `image`. Crops where the model found nobody contribute nothing.
+ * Person-crops protocol on one image: each person's best pose, tagged with its crop index. `persons`
+ * are in the pixel space of `image`. Persons where the model found nobody contribute nothing.
  */
-export async function estimateBestPosePerCrop(adapter: ModelAdapter, image: tf.Tensor3D, crops: readonly CropPx[]): Promise<Pose[]> {
+export async function estimateBestPosePerCrop(adapter: ModelAdapter, image: tf.Tensor3D, persons: readonly PersonRegion[]): Promise<Pose[]> {
   const poses: Pose[] = [];
-  for (const [cropIndex, crop] of crops.entries()) {
-    const best = bestPose(await estimateInCrop(adapter, image, crop, 'still'));
+  for (const [cropIndex, person] of persons.entries()) {
+    const best = bestPose(await estimatePerson(adapter, image, person));
     if (best) poses.push({ ...best, cropIndex });
   }
   return poses;

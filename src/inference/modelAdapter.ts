@@ -28,6 +28,12 @@ export interface EstimateOptions {
   mode: EstimateMode;
   /** Frame time in milliseconds, for 'video' mode smoothing. */
   timestampMs?: number;
+  /**
+   * The person's box `[x, y, width, height]` in this image's pixels, when it is known (person crops). Only
+   * models with `personInput: 'box'` use it: they run their landmark stage on the region derived from it
+   * instead of running their own person detector.
+   */
+  personBoxPx?: readonly [number, number, number, number];
 }
 
 /** One pretrained model behind one interface. Returns plain poses, never tensors. */

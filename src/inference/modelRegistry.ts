@@ -17,6 +17,9 @@ const ADAPTERS: Record<string, AdapterFactory> = {
   'blazepose-lite': loadBlazePose,
   'blazepose-full': loadBlazePose,
   'blazepose-heavy': loadBlazePose,
+  'blazepose-lite-box': loadBlazePose,
+  'blazepose-full-box': loadBlazePose,
+  'blazepose-heavy-box': loadBlazePose,
   'posenet-mobilenet': loadPoseNet,
 };
 

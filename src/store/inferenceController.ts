@@ -1,17 +1,20 @@
 import type { ModelId } from '../core/types';
 import { InferenceClient, fileInput, type EstimateRequest } from '../inference/inferenceClient';
-import { MODEL_IDS } from '../inference/modelCatalogue';
+import { MODELS, MODEL_IDS } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
 import { decodeImageInfo } from '../media/imageFiles';
 import { useAppStore } from './appStore';
 import { cropTargets } from '../core/evaluation/protocol';
-import type { CropPx } from '../core/crops';
+import type { PersonRegion } from '../core/crops';
 import { effectiveProtocol, type EvaluationProtocol } from './evaluationSlice';
 import { groundTruthIndex } from './groundTruthIndex';
 import { cellKey, type CellResult, type ImageItem } from './types';
 
 /** Images decoded/in the worker at once: one running, one decoded and waiting, so the worker never idles. */
 const MAX_IN_FLIGHT_IMAGES = 2;
+const modelById = new Map(MODELS.map((model) => [model.id, model]));
+/** Shown in the cell of a "landmarks given the box" model that has no ground-truth box to use. */
+export const NO_BOX_REASON = 'needs a ground-truth person box: runs only under the person-crops protocol, on images the ground truth lists';
 /** Per-image times kept for the time-left estimate. */
 const RECENT_TIMES_KEPT = 8;
 
@@ -163,11 +166,11 @@ export class InferenceController {
       const missing = readyModelIds.filter((modelId) => this.needsRun(state.results[cellKey(image.id, modelId, protocol)], state.backend.active));
       this.markFailedModels(image, failedModelIds, protocol);
       if (missing.length === 0) continue;
-      let crops: CropPx[] | undefined;
+      let crops: PersonRegion[] | undefined;
       const gtImage = gtIndex?.gtImageByAppImageId.get(image.id);
       // Images the ground truth does not list run whole (shown, never scored); listed ones run per person.
       if (protocol === 'crops' && gtIndex && gtImage) {
-        const imageCrops = cropTargets(gtIndex.dataset, gtImage.id, { width: image.widthPx, height: image.heightPx }).map((target) => target.crop);
+        const imageCrops = cropTargets(gtIndex.dataset, gtImage.id, { width: image.widthPx, height: image.heightPx }).map(({ crop, boxPx }) => ({ crop, boxPx }));
         crops = imageCrops;
         if (imageCrops.length === 0) {
           const reason = 'no labelled people in the ground truth for this image (person crops)';
@@ -177,7 +180,13 @@ export class InferenceController {
           continue;
         }
       }
-      this.dispatch(image, missing, protocol, crops);
+      // "Landmarks given the box" models have no box to work from outside person crops with ground truth.
+      const boxless = crops ? [] : missing.filter((modelId) => modelById.get(modelId)?.personInput === 'box');
+      for (const modelId of boxless) {
+        state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: NO_BOX_REASON });
+      }
+      const runnable = boxless.length > 0 ? missing.filter((modelId) => !boxless.includes(modelId)) : missing;
+      if (runnable.length > 0) this.dispatch(image, runnable, protocol, crops);
     }
     this.updateBatchTotals();
   }
@@ -197,7 +206,7 @@ export class InferenceController {
     return !cell || cell.backend !== activeBackend || (cell.status !== 'done' && cell.status !== 'error' && cell.status !== 'running' && cell.status !== 'skipped');
   }
 
-  private dispatch(image: ImageItem, modelIds: ModelId[], protocol: EvaluationProtocol, crops: CropPx[] | undefined): void {
+  private dispatch(image: ImageItem, modelIds: ModelId[], protocol: EvaluationProtocol, crops: PersonRegion[] | undefined): void {
     const store = useAppStore.getState();
     const backend = store.backend.active;
     if (!backend) return;

@@ -89,7 +89,7 @@ export async function loadImageTensor(path: string): Promise<tf.Tensor3D> {
 }
 
 export { personCrop, type CropPx } from '../../src/core/crops';
-export { estimateInCrop } from '../../src/inference/cropEstimate';
+export { estimateInCrop, estimatePerson } from '../../src/inference/cropEstimate';
 
 /** A pose of the model's layout as 17 COCO points (checking the names the model reported on the way). */
 export function cocoPoints(pose: Pose, adapter: ModelAdapter): PointPx[] {

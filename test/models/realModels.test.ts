@@ -7,19 +7,18 @@
  *
  * Single-person models get a person crop: the GT box grown by PERSON_CROP_MARGIN_FRACTION of its
  * width/height on every side, clamped to the image; keypoints are mapped back to image pixels.
- * (25 % suits every model: at 50 % or with square crops, neighbours enter the crop and BlazePose
- * and PoseNet lock onto them; with 0–10 % MoveNet pulls head and ankles towards the centre.)
+ * (At 50 % or with square crops, neighbours enter the crop and BlazePose and PoseNet lock onto them.)
  */
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelId } from '../../src/core/types';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
-import { MODELS } from '../../src/inference/modelRegistry';
+import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
 import {
   PEOPLE_FIXTURE_DIR,
   cocoPoints,
-  estimateInCrop,
+  estimatePerson,
   isClearlyVisiblePerson,
   loadAdapter,
   loadImageTensor,
@@ -54,8 +53,8 @@ interface SinglePersonThresholds {
  *
  *   model              min OKS  mean OKS | same predictions, deliberately broken: mean OKS
  *                                         | L/R swapped   shifted by 10 % of box   scaled ×1.2
- *   movenet-lightning   0.333    0.751    |    0.227          0.260                  0.535
- *   movenet-thunder     0.588    0.790    |    0.233          0.263                  0.572
+ *   movenet-lightning   0.497    0.810    |    0.270          0.243                  0.523
+ *   movenet-thunder     0.688    0.887    |    0.269          0.259                  0.561
  *   blazepose-lite      0.406    0.746    |    0.252          0.278                  0.515
  *   blazepose-full      0.622    0.813    |    0.260          0.267                  0.562
  *   blazepose-heavy     0.622    0.840    |    0.265          0.232                  0.555
@@ -67,15 +66,31 @@ interface SinglePersonThresholds {
  * the person. The mean floors sit ~0.07–0.10 under the measured means and above every broken
  * variant's mean, so a left/right mix-up, an offset of a tenth of the person, or a 20 % scale error
  * fails the mean (the negative-control test below checks exactly that on each model's own output).
+ * MoveNet's floors also sit above what pose-detection's own still path scores on the same crops (mean
+ * 0.751 Lightning, 0.790 Thunder: its first-frame centre-square crop cuts the head and feet off tall crops),
+ * so a return to that cut fails them; wholeInput.test.ts checks the cut itself against the ground truth.
  */
-const THRESHOLDS: Record<ModelId, SinglePersonThresholds> = {
-  'movenet-lightning': { minPersonOks: 0.25, minMeanOks: 0.65 },
-  'movenet-thunder': { minPersonOks: 0.48, minMeanOks: 0.70 },
+const BASE_THRESHOLDS: Record<ModelId, SinglePersonThresholds> = {
+  'movenet-lightning': { minPersonOks: 0.4, minMeanOks: 0.77 },
+  'movenet-thunder': { minPersonOks: 0.58, minMeanOks: 0.83 },
   'blazepose-lite': { minPersonOks: 0.3, minMeanOks: 0.65 },
   'blazepose-full': { minPersonOks: 0.5, minMeanOks: 0.72 },
   'blazepose-heavy': { minPersonOks: 0.5, minMeanOks: 0.75 },
   'posenet-mobilenet': { minPersonOks: 0.2, minMeanOks: 0.52 },
 };
+/**
+ * "Landmarks given the box" variants (landmark network on the region from the ground-truth box, no detector).
+ * Measured: lite 0.682 mean, heavy 0.785; full finds no pose for 790/207303 (its presence flag is under 0.5).
+ * They do worse than their full pipelines on the seated people at the table of 790 (0.32–0.51): the box of a
+ * half-visible person is centred on the torso, while the landmark network was trained on regions centred on
+ * the hips and spanning the whole body. They are held to the weakest full pipeline's mean floor (lite, 0.65):
+ * a box in the wrong pixel space, a crop offset or a lost box scores ~0.25 (the negative controls), far under it.
+ * A crop without a pose counts as OKS 0.
+ */
+const BOX_VARIANT_THRESHOLDS: SinglePersonThresholds = { minPersonOks: 0, minMeanOks: 0.65 };
+const THRESHOLDS: Record<ModelId, SinglePersonThresholds> = Object.fromEntries(
+  MODELS.filter((m) => !m.multiPerson).map((m) => [m.id, m.personInput === 'box' ? BOX_VARIANT_THRESHOLDS : (BASE_THRESHOLDS[m.id] ?? { minPersonOks: 1, minMeanOks: 1 })]),
+);
 
 /**
  * Whole frame, no crop, on single-subject images (one clearly visible person, bystanders < 1/3 of
@@ -169,6 +184,7 @@ describe('OKS scoring negative controls (ground truth as the prediction)', () =>
 
 describe.each(SINGLE_PERSON_MODELS)('%s (single person)', (id) => {
   const thresholds = THRESHOLDS[id] ?? { minPersonOks: 1, minMeanOks: 1 };
+  const givenBox = modelInfo(id).personInput === 'box';
   let adapter: ModelAdapter | null = null;
   let baselineTensors = 0;
   /** Per person: crop and predicted COCO points in image pixels (filled by the first test). */
@@ -189,13 +205,20 @@ describe.each(SINGLE_PERSON_MODELS)('%s (single person)', (id) => {
     const rows: string[] = [];
     for (const person of people) {
       const crop = personCrop(person.bbox, imageOf(person), PERSON_CROP_MARGIN_FRACTION);
-      const poses = await estimateInCrop(loaded(), tensorOf(person.image_id), crop);
+      const poses = await estimatePerson(loaded(), tensorOf(person.image_id), { crop, boxPx: person.bbox });
+      if (givenBox && poses.length === 0) {
+        rows.push(`${person.image_id}/${person.id}=no pose`);
+        continue;
+      }
       expect(poses.length, `${id} found no pose for ${label(person)}`).toBe(1);
       const points = cocoPoints(poses[0] ?? { keypoints: [], score: 0 }, loaded());
       predictions.set(person.id, { crop, points });
       rows.push(`${person.image_id}/${person.id}=${oksAgainst(person, points).toFixed(3)}`);
     }
-    const oksValues = people.map((p) => oksAgainst(p, predictions.get(p.id)?.points ?? []));
+    const oksValues = people.map((p) => {
+      const prediction = predictions.get(p.id);
+      return prediction ? oksAgainst(p, prediction.points) : 0;
+    });
     console.log(`${id} crop OKS: mean ${mean(oksValues).toFixed(3)}, min ${Math.min(...oksValues).toFixed(3)} [${rows.join(' ')}]`);
     for (const [index, person] of people.entries()) {
       expect(oksValues[index], `${id} on ${label(person)}`).toBeGreaterThanOrEqual(thresholds.minPersonOks);
@@ -204,13 +227,12 @@ describe.each(SINGLE_PERSON_MODELS)('%s (single person)', (id) => {
   });
 
   it('negative control: its own predictions, L/R-swapped, shifted or scaled, fail the mean threshold', () => {
-    expect(predictions.size, 'needs the previous test in the same run').toBe(people.length);
+    expect(predictions.size, 'needs the previous test in the same run').toBeGreaterThanOrEqual(givenBox ? people.length - 1 : people.length);
     const broken = (transform: (points: PointPx[], person: CocoAnnotation, crop: CropPx) => PointPx[]) =>
       mean(
         people.map((person) => {
           const prediction = predictions.get(person.id);
-          if (!prediction) throw new Error(`no prediction for ${label(person)}`);
-          return oksAgainst(person, transform(prediction.points, person, prediction.crop));
+          return prediction ? oksAgainst(person, transform(prediction.points, person, prediction.crop)) : 0;
         }),
       );
     const swapped = broken((points) => swapLeftRight(points));
@@ -222,7 +244,8 @@ describe.each(SINGLE_PERSON_MODELS)('%s (single person)', (id) => {
     expect(scaled).toBeLessThan(thresholds.minMeanOks);
   });
 
-  it('finds the subject of each single-subject image on the whole frame', async () => {
+  // Without a box there is nothing for a "landmarks given the box" variant to run on (the app skips it).
+  it.skipIf(givenBox)('finds the subject of each single-subject image on the whole frame', async () => {
     const oksValues: number[] = [];
     for (const { image, subject } of singleSubjectImages) {
       const poses = await loaded().estimate(tensorOf(image.id), { mode: 'still' });

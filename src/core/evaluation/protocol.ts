@@ -4,13 +4,14 @@
  */
 
 import type { CocoKeypointsGroundTruth } from '../coco/cocoTypes';
-import { PERSON_CROP_MARGIN_FRACTION, personCrop, type CropPx } from '../crops';
+import { PERSON_CROP_MARGIN_FRACTION, personCrop, type PersonRegion } from '../crops';
 import type { ImageSizePx } from '../types';
 
 /**
  * - `'whole'`: one estimate per image on the full frame; scores detection and keypoints together.
- * - `'crops'`: one estimate per ground-truth person on its enlarged box; scores keypoints given a perfect
- *   person detector (what single-person models are built for).
+ * - `'crops'`: one estimate per ground-truth person on its enlarged box (what single-person models are built
+ *   for). Two-stage models still run their own person detector inside the crop, unless they are a
+ *   "landmarks given the box" variant (`personInput: 'box'`), which is given the ground-truth box instead.
  */
 export type EvaluationProtocol = 'whole' | 'crops';
 
@@ -22,22 +23,25 @@ const marginPercent = Math.round(PERSON_CROP_MARGIN_FRACTION * 100);
 export const PROTOCOL_DESCRIPTIONS: Record<EvaluationProtocol, string> = {
   whole:
     'Whole image: each model runs once on the full image and every pose it returns is scored against all ' +
-    'ground-truth persons (COCO OKS/AP), so single-person models can find at most one person per image.',
+    'ground-truth persons (COCO OKS/AP), so single-person models can find at most one person per image. ' +
+    '"Landmarks given the box" models take the whole frame as the person box.',
   crops:
     `Person crops: each model runs once per ground-truth person (not crowd, with labelled keypoints) on that ` +
     `person's box grown by ${marginPercent}% of its width and height on every side and clamped to the image, and ` +
-    'the best pose of each crop is scored (COCO OKS/AP): keypoint accuracy given a perfect person detector.',
+    'the best pose of each crop is scored (COCO OKS/AP). Single-stage models (MoveNet, PoseNet) see the padded ' +
+    'crop: keypoint accuracy given a perfect person box. Two-stage models run their whole pipeline in the crop, ' +
+    'their own person detector included, so a crop where it finds nobody counts as a missed person; their ' +
+    '"landmarks given the box" variants skip the detector and run the landmark network on the region derived ' +
+    'from the ground-truth box (on the full image), as their pipeline does once it tracks a person.',
 };
 
 export function isEvaluationProtocol(value: string): value is EvaluationProtocol {
   return (EVALUATION_PROTOCOLS as readonly string[]).includes(value);
 }
 
-/** One person crop of the 'crops' protocol. */
-export interface CropTarget {
+/** One person of the 'crops' protocol: its crop and its ground-truth box, in original-image pixels. */
+export interface CropTarget extends PersonRegion {
   annotationId: number;
-  /** The crop in original-image pixels. */
-  crop: CropPx;
 }
 
 /**
@@ -61,5 +65,5 @@ export function cropTargets(
   };
   return gt.annotations
     .filter((ann) => ann.image_id === imageId && ann.iscrowd === 0 && ann.num_keypoints > 0)
-    .map((ann) => ({ annotationId: ann.id, crop: personCrop(ann.bbox, size) }));
+    .map((ann) => ({ annotationId: ann.id, crop: personCrop(ann.bbox, size), boxPx: ann.bbox }));
 }

@@ -1,5 +1,8 @@
 import * as poseDetection from '@tensorflow-models/pose-detection';
+import * as tf from '@tensorflow/tfjs-core';
+import { boxPointToImagePx, paddedSquareBox } from '../../core/modelRegions';
 import { COCO17 } from '../../core/skeletons';
+import type { Pose } from '../../core/types';
 import { createProgressTracker, graphModelHandler } from '../graphModelHandler';
 import type { AdapterFactory } from '../modelAdapter';
 import { innerGraphModels, toPlainPoses } from './poseDetectionResult';
@@ -10,7 +13,28 @@ const MOVENET_MODEL_TYPES: Partial<Record<string, string>> = {
   'movenet-multipose': poseDetection.movenet.modelType.MULTIPOSE_LIGHTNING,
 };
 
-/** MoveNet SinglePose Lightning/Thunder and MultiPose Lightning through pose-detection. */
+/** Every person MultiPose finds is reported; the UI threshold filters what is drawn. */
+const MULTIPOSE_MIN_POSE_SCORE = 0.1;
+/** SinglePose always answers with its one pose; a near-zero floor only drops an empty frame. */
+const SINGLEPOSE_MIN_POSE_SCORE = 0.0001;
+/**
+ * pose-detection's `MIN_CROP_KEYPOINT_SCORE`: the pose score is the mean of the keypoint scores above it
+ * (kept identical so a pose scores the same on either path).
+ */
+const POSE_SCORE_KEYPOINT_FLOOR = 0.2;
+/** SinglePose output [1, 1, 17, 3]: (y, x, score) per keypoint, in [0, 1] of the network input. */
+const VALUES_PER_KEYPOINT = 3;
+
+/**
+ * MoveNet SinglePose Lightning/Thunder and MultiPose Lightning.
+ *
+ * Stills (photos and person crops) run SinglePose the way Google's single-image recipe does: the whole
+ * input padded to a centred square, resized to the network input, int32; keypoints mapped back to image
+ * pixels. pose-detection's own path is kept for video, where its keypoint-driven crop tracks the person
+ * between frames; on a first frame it takes only the centre square of the input (`initCropRegion`), which
+ * cuts off the head and feet of a standing person, so it is not used for stills. MultiPose goes through
+ * pose-detection for both: it resizes the long side to 256 and pads the rest, so it sees the whole input.
+ */
 export const loadMoveNet: AdapterFactory = async (info, context) => {
   const modelType = MOVENET_MODEL_TYPES[info.id];
   if (!modelType) throw new Error(`${info.id} is not a MoveNet model`);
@@ -23,15 +47,55 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
     enableSmoothing: true,
     // Tracking only matters across video frames; stills are independent.
     enableTracking: false,
-    // Every person MultiPose finds is reported; the UI threshold filters what is drawn.
-    minPoseScore: info.multiPerson ? 0.1 : 0.0001,
+    minPoseScore: info.multiPerson ? MULTIPOSE_MIN_POSE_SCORE : SINGLEPOSE_MIN_POSE_SCORE,
   });
+  const [network] = innerGraphModels(detector, ['moveNetModel']);
+  if (!network) throw new Error(`${info.id}: pose-detection holds no MoveNet network`);
+  const [inputWidthPx, inputHeightPx] = info.inputSizePx;
+
+  /** One still through SinglePose on the padded square of the whole input. */
+  const estimateStillSinglePose = async (image: tf.Tensor3D): Promise<Pose[]> => {
+    const imageSize = { width: image.shape[1], height: image.shape[0] };
+    const box = paddedSquareBox(imageSize);
+    const input = tf.tidy(() =>
+      tf.cast(
+        tf.image.cropAndResize(tf.expandDims<tf.Tensor4D>(image, 0), [[box.yMin, box.xMin, box.yMax, box.xMax]], [0], [inputHeightPx, inputWidthPx], 'bilinear', 0),
+        'int32',
+      ),
+    );
+    let values: Float32Array | Int32Array | Uint8Array;
+    try {
+      const output = network.execute(input) as tf.Tensor;
+      try {
+        if (output.shape.join() !== `1,1,${COCO17.keypointNames.length},${VALUES_PER_KEYPOINT}`) {
+          throw new Error(`${info.id}: unexpected output shape [${output.shape.join(', ')}]`);
+        }
+        values = await output.data();
+      } finally {
+        output.dispose();
+      }
+    } finally {
+      input.dispose();
+    }
+    let scoreSum = 0;
+    let scoredKeypoints = 0;
+    const keypoints = COCO17.keypointNames.map((name, index) => {
+      const offset = index * VALUES_PER_KEYPOINT;
+      const score = values[offset + 2] ?? 0;
+      if (score > POSE_SCORE_KEYPOINT_FLOOR) {
+        scoreSum += score;
+        scoredKeypoints++;
+      }
+      return { name, ...boxPointToImagePx(box, imageSize, values[offset + 1] ?? 0, values[offset] ?? 0), score };
+    });
+    const score = scoredKeypoints > 0 ? scoreSum / scoredKeypoints : 0;
+    return score < SINGLEPOSE_MIN_POSE_SCORE ? [] : [{ keypoints, score }];
+  };
+
   return {
     info,
     async estimate(image, options) {
-      // SinglePose crops around the previous frame's keypoints: a still must not inherit that crop.
-      // (MultiPose keeps no crop, and its reset() throws when tracking is off.)
-      if (options.mode === 'still' && !info.multiPerson) detector.reset();
+      if (options.mode === 'still' && !info.multiPerson) return estimateStillSinglePose(image);
       const poses = await detector.estimatePoses(
         image,
         { maxPoses: info.multiPerson ? 6 : 1 },
@@ -39,7 +103,7 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
       );
       return toPlainPoses(poses, COCO17.keypointNames);
     },
-    graphModels: () => innerGraphModels(detector, ['moveNetModel']),
+    graphModels: () => [network],
     dispose: () => detector.dispose(),
   };
 };

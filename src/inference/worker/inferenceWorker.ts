@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import '@tensorflow/tfjs-converter';
 import type { BackendName, ModelId, Pose } from '../../core/types';
-import { cropInBitmapPx, type CropPx } from '../../core/crops';
+import { personRegionInBitmapPx, type PersonRegion } from '../../core/crops';
 import { scalePoses } from '../../core/geometry';
 import { chooseBackend } from '../backends';
 import { estimateBestPosePerCrop } from '../cropEstimate';
@@ -142,10 +142,10 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
   }
 }
 
-/** Person-crops protocol: the best pose of each crop (given in original pixels), in bitmap pixels. */
-function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, crops: CropPx[], scaleToImagePx: number): Promise<Pose[]> {
+/** Person-crops protocol: the best pose of each person (given in original pixels), in bitmap pixels. */
+function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, persons: PersonRegion[], scaleToImagePx: number): Promise<Pose[]> {
   const bitmapSize = { width: image.shape[1], height: image.shape[0] };
-  return estimateBestPosePerCrop(adapter, image, crops.map((crop) => cropInBitmapPx(crop, scaleToImagePx, bitmapSize)));
+  return estimateBestPosePerCrop(adapter, image, persons.map((person) => personRegionInBitmapPx(person, scaleToImagePx, bitmapSize)));
 }
 
 async function handle(message: ToWorker): Promise<void> {

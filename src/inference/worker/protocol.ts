@@ -1,5 +1,5 @@
 import type { BackendDecision } from '../../core/backendDecision';
-import type { CropPx } from '../../core/crops';
+import type { PersonRegion } from '../../core/crops';
 import type { BackendChoice, BackendName, ModelId, Pose } from '../../core/types';
 import type { EstimateMode } from '../modelAdapter';
 
@@ -31,10 +31,10 @@ export type ToWorker =
       mode: EstimateMode;
       timestampMs?: number;
       /**
-       * Person-crops protocol: run each model on each crop (original-image pixels) instead of the
-       * whole image; each crop contributes its best pose, tagged with `cropIndex`.
+       * Person-crops protocol: run each model once per person (original-image pixels) instead of on the
+       * whole image (see cropEstimate.estimatePerson); each contributes its best pose, tagged with `cropIndex`.
        */
-      crops?: CropPx[];
+      crops?: PersonRegion[];
       /** Benchmark: also re-run the model's own graph calls alone on the same inputs and report `rawMs`. */
       measureRaw?: boolean;
     };
