@@ -547,14 +547,17 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const report = JSON.parse(json.bytes.toString('utf8')) as {
       protocol: string;
       protocolDescription: string;
-      metrics: { columnId: string; displayName: string; stats: { AP: number } }[];
+      metrics: { columnId: string; displayName: string; stats: Record<string, number> }[];
       targets: { apMin: number | null };
       verdict: { columnId: string; pass: boolean | null }[];
     };
     expect(report.protocol).toBe('crops');
     expect(report.protocolDescription).toBe(PROTOCOL_DESCRIPTIONS.crops);
     expect(report.metrics.map((m) => m.columnId)).toEqual(columnIds);
-    for (const m of report.metrics) expect(m.stats.AP, m.columnId).toBeCloseTo(metricsOf(m.columnId)?.stats.AP ?? Number.NaN, 12);
+    for (const m of report.metrics) expect(m.stats['AP'], m.columnId).toBeCloseTo(metricsOf(m.columnId)?.stats.AP ?? Number.NaN, 12);
+    // The imported column is scored from the file's own entries, so all 10 stats are those Node (the CLI's
+    // `score` path) gives the same file on the same images, to the last bit.
+    expect(report.metrics.find((m) => m.columnId === externalId)?.stats, 'imported predictions: the 10 stats').toEqual(noisy.stats);
     expect(report.targets.apMin).toBe(apTarget);
     expect(report.verdict.map((v) => [v.columnId, String(v.pass)])).toEqual(await passes());
 
@@ -578,6 +581,9 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       const rescored = evaluateColumn({ columnId, displayName: name, protocol: 'crops', gt, imageIdsEvaluated: scoredImageIds, results, latenciesMs: [], pck });
       expect(rescored.stats.AP, name).toBeCloseTo(metricsOf(columnId)?.stats.AP ?? Number.NaN, 12);
     }
+    // The imported column's file is the imported file's own entries on the scored images, unchanged.
+    const noisyEntries = (JSON.parse(noisyText) as { image_id: number }[]).filter((r) => scoredImageIds.includes(r.image_id));
+    expect(JSON.parse(strFromU8(files[fileOfColumn[externalId] ?? ''] ?? new Uint8Array()))).toEqual(noisyEntries);
     // A row's own "results.json" button gives that column's file of the zip.
     const lightningRow = page.locator(`[data-testid=metrics-table] tr[data-column-id="movenet-lightning"]`);
     const single = await download(page, lightningRow.getByRole('button', { name: 'results.json' }));
