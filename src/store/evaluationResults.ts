@@ -80,6 +80,7 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
         results,
         latenciesMs,
         pck,
+        oneResultPerCrop: effectiveProtocol(state) === 'crops',
       });
       return { column, metrics, results };
     });

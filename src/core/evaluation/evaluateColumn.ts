@@ -87,6 +87,12 @@ export interface ModelMetrics {
   perKeypoint: { name: string; detectionRate: number | null; meanNormalisedError: number | null }[];
   /** Median of the given latencies, milliseconds; null when none were given (e.g. imported predictions). */
   medianLatencyMs: number | null;
+  /**
+   * Inputs the model returned nothing for: evaluated images without a single detection, and under person
+   * crops (`oneResultPerCrop`) the scorable persons whose crop gave no pose (null otherwise). A two-stage
+   * model whose person detector found nobody in a crop shows up here, apart from its keypoint errors.
+   */
+  withoutPose: { images: number; crops: number | null; cropsTotal: number | null };
   /** Every evaluated image, worst first (the order of `sortImagesWorstFirst`). */
   perImage: ImageResult[];
 }
@@ -103,6 +109,11 @@ export interface EvaluateColumnInput {
   /** Per-image model latencies, milliseconds (empty for imported predictions). */
   latenciesMs: readonly number[];
   pck: PckSettings;
+  /**
+   * The results came from the person-crops protocol: one run per scorable ground-truth person, at most one
+   * result each (so crops without a pose can be counted).
+   */
+  oneResultPerCrop?: boolean;
 }
 
 /**
@@ -196,8 +207,22 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
       meanNormalisedError: pck.perKeypoint[k]?.meanNormalizedError ?? null,
     })),
     medianLatencyMs: median(input.latenciesMs),
+    withoutPose: withoutPose(restricted, evaluatedIds, results, input.oneResultPerCrop === true),
     perImage: perImageResults(restricted, evaluatedIds, results, imageEvaluations),
   };
+}
+
+function withoutPose(
+  gt: CocoKeypointsGroundTruth,
+  evaluatedIds: readonly number[],
+  results: readonly CocoKeypointResult[],
+  oneResultPerCrop: boolean,
+): ModelMetrics['withoutPose'] {
+  const imagesWithResults = new Set(results.map((r) => r.image_id));
+  const images = evaluatedIds.filter((id) => !imagesWithResults.has(id)).length;
+  if (!oneResultPerCrop) return { images, crops: null, cropsTotal: null };
+  const cropsTotal = gt.annotations.filter(isScorable).length;
+  return { images, crops: Math.max(0, cropsTotal - results.length), cropsTotal };
 }
 
 /**

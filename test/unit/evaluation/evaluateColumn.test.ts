@@ -140,3 +140,24 @@ describe('evaluateColumn', () => {
     expect(median([])).toBeNull();
   });
 });
+
+describe('evaluateColumn: inputs without a pose', () => {
+  const scorableCount = (ids: readonly number[]) => gt.annotations.filter((a) => ids.includes(a.image_id) && scorable(a)).length;
+
+  it('counts, under person crops, every scorable person whose crop gave no pose, and images with no detection', () => {
+    const [first, second, ...rest] = allIds;
+    if (first === undefined || second === undefined) throw new Error('fixture too small');
+    // One person of the first image dropped (its crop found nobody); the second image found nothing at all.
+    const firstImage = perfectResults([first]).slice(1);
+    const results = [...firstImage, ...perfectResults(rest)];
+    const metrics = evaluateColumn(input({ protocol: 'crops', results, oneResultPerCrop: true }));
+    expect(metrics.withoutPose.cropsTotal).toBe(scorableCount(allIds));
+    expect(metrics.withoutPose.crops).toBe(1 + scorableCount([second]));
+    expect(metrics.withoutPose.images).toBe(1);
+  });
+
+  it('does not count crops for whole images or imported predictions', () => {
+    const metrics = evaluateColumn(input({ results: perfectResults(allIds.slice(1)) }));
+    expect(metrics.withoutPose).toEqual({ images: 1, crops: null, cropsTotal: null });
+  });
+});
