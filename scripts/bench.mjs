@@ -57,7 +57,8 @@ mkdirSync(outDir, { recursive: true });
 const images = fixtureImages(FIXTURES);
 const result = {
   tool: 'keypoint-bench bench',
-  formatVersion: 1,
+  // 2: rows carry wasmThreadsRequested, and wasmThreads is the count read back from the WASM module.
+  formatVersion: 2,
   mode: options.mode,
   status: 'running',
   startedAtIso: startedAt.toISOString(),

@@ -2,6 +2,7 @@
 /* global window, clearTimeout, setInterval, clearInterval, AbortController */
 import { loadavg } from 'node:os';
 import { addImages, waitForApp, waitForGalleryBackend } from './app.mjs';
+import { configLabel } from './report.mjs';
 
 /** Backend start-up failures: the remaining models on that backend are not tried again. */
 const BACKEND_START_FAILURE = /backend failed to initialise|start: no answer|asked for \w+, got/i;
@@ -117,8 +118,9 @@ export async function runRow(page, { modelId, backend, threads, imageCount, leak
   }
 }
 
+/** A failed row; `threads` is the request (nothing was read back from a module that did not run). */
 const emptyRow = (modelId, backend, threads, error) => ({
-  backend, wasmThreads: threads, modelId, displayName: modelId, status: 'failed', error,
+  backend, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? threads : null, modelId, displayName: modelId, status: 'failed', error,
   loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
   overheadRatio: null, decodeP50Ms: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
   tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
@@ -140,6 +142,13 @@ export function plan(options) {
   return { configs, leakConfig };
 }
 
+/** Where the leak check ran, by the thread count its rows read back (the request if none ran). */
+function leakLabel(config, rows) {
+  if (config.backend !== 'wasm') return config.backend;
+  const ran = rows.find((r) => r.backend === 'wasm' && r.leakCheckInferences > 0 && r.wasmThreads !== null);
+  return ran ? configLabel(ran) : `wasm/${config.threads}t requested`;
+}
+
 /**
  * Runs every model on every configuration. `onRow` is called after each row (for partial saves).
  * Returns the rows, the Auto decisions and per-row bookkeeping.
@@ -155,7 +164,7 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
     let backendDown = null;
     for (const modelId of options.models) {
       index++;
-      const label = `${modelId} on ${config.backend}${config.threads ? ` (${config.threads} thread${config.threads === 1 ? '' : 's'})` : ''}`;
+      const label = `${modelId} on ${config.backend}${config.threads ? ` (${config.threads} thread${config.threads === 1 ? '' : 's'} requested)` : ''}`;
       if (backendDown) {
         rows.push({ ...emptyRow(modelId, config.backend, config.threads, `not run: ${config.backend} did not start (${backendDown})`), imageCount: config.imageCount, leakCheckInferences: 0 });
         log(`[${index}/${total}] ${label}: skipped, backend did not start`);
@@ -177,7 +186,7 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
       rows.push(row);
       log(
         row.status === 'ok'
-          ? `[${index}/${total}] ${label}: p50 ${row.latencyP50Ms?.toFixed(1)} ms, raw ${row.rawP50Ms?.toFixed(1)} ms, overhead ${row.overheadRatio?.toFixed(2)}, ${row.throughputImagesPerS?.toFixed(1)} images/s, tensors ${row.tensorsBefore}→${row.tensorsAfter} (${(answer.wallMs / 1000).toFixed(0)} s)`
+          ? `[${index}/${total}] ${label}: ran on ${configLabel(row)}; p50 ${row.latencyP50Ms?.toFixed(1)} ms, raw ${row.rawP50Ms?.toFixed(1)} ms, overhead ${row.overheadRatio?.toFixed(2)}, ${row.throughputImagesPerS?.toFixed(1)} images/s, tensors ${row.tensorsBefore}→${row.tensorsAfter} (${(answer.wallMs / 1000).toFixed(0)} s)`
           : `[${index}/${total}] ${label}: FAILED: ${row.error} (${(answer.wallMs / 1000).toFixed(0)} s)`,
       );
       if (row.status !== 'ok' && row.loadMs === null && BACKEND_START_FAILURE.test(row.error ?? '')) backendDown = row.error;
@@ -196,7 +205,7 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
     autoDecisions,
     galleryBackend: bench.galleryBackend,
     longTaskCheck: bench.longTaskCheck,
-    leakConfig: leakConfig ? `${leakConfig.backend}${leakConfig.threads ? `/${leakConfig.threads}t` : ''}` : null,
+    leakConfig: leakConfig ? leakLabel(leakConfig, rows) : null,
     reportMeta: report ? { userAgent: report.userAgent, hardwareConcurrency: report.hardwareConcurrency, crossOriginIsolated: report.crossOriginIsolated } : null,
   };
 }

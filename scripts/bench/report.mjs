@@ -16,13 +16,26 @@ const ms = (v) => (typeof v === 'number' && Number.isFinite(v) ? (v >= 100 ? v.t
 const mb = (v) => (typeof v === 'number' ? (v / MB).toFixed(1) : '–');
 const arrow = (a, b, f) => (a === null && b === null ? '–' : `${f(a)}→${f(b)}`);
 
-export const configLabel = (row) => (row.backend === 'wasm' && row.wasmThreads ? `wasm/${row.wasmThreads}t` : row.backend);
+/**
+ * A row's configuration: `wasm/Nt` with N the threads read back from the WASM module. Rows saved
+ * before the read-back (no `wasmThreadsRequested` field) hold only the request, which tfjs 4.22
+ * silently halved (backend.cc caps the pool at hardwareConcurrency / 2): they say "requested".
+ */
+export const configLabel = (row) => {
+  if (row.backend !== 'wasm') return row.backend;
+  if (row.wasmThreadsRequested === undefined) return row.wasmThreads ? `wasm/${row.wasmThreads}t requested` : 'wasm';
+  if (row.wasmThreads !== null) return `wasm/${row.wasmThreads}t`;
+  return row.wasmThreadsRequested !== null ? `wasm/${row.wasmThreadsRequested}t requested` : 'wasm';
+};
 
-/** The row Auto's choice corresponds to: the chosen backend, WASM with the app's default thread count (every core). */
-function autoRowFor(rows, modelId, chosen, cores) {
+/**
+ * The row Auto's choice corresponds to: the chosen backend; on WASM the thread count Auto's own
+ * worker read back (the app's default), or for older runs the core count.
+ */
+function autoRowFor(rows, modelId, chosen, autoWasmThreads) {
   const candidates = rows.filter((r) => r.modelId === modelId && r.backend === chosen && r.status === 'ok');
   if (chosen !== 'wasm') return candidates[0] ?? null;
-  return candidates.find((r) => r.wasmThreads === cores) ?? candidates.find((r) => r.wasmThreads === null) ?? null;
+  return candidates.find((r) => r.wasmThreads === autoWasmThreads) ?? candidates.find((r) => r.wasmThreads === null) ?? null;
 }
 
 /** Every target with PASS / FAIL / n/a and the figures behind it. */
@@ -49,6 +62,7 @@ export function evaluateTargets(result) {
   const chosenCounts = {};
   for (const d of decisions) if (d) chosenCounts[d.chosen] = (chosenCounts[d.chosen] ?? 0) + 1;
   const chosen = Object.entries(chosenCounts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const autoWasmThreads = decisions.find((d) => d?.wasmThreadsActual !== undefined)?.wasmThreadsActual ?? cores;
   for (const modelId of models) {
     const ok = rows.filter((r) => r.modelId === modelId && r.status === 'ok' && r.latencyP50Ms !== null);
     const name = ok[0]?.displayName ?? modelId;
@@ -57,7 +71,7 @@ export function evaluateTargets(result) {
       continue;
     }
     const fastest = ok.reduce((a, b) => (b.latencyP50Ms < a.latencyP50Ms ? b : a));
-    const autoRow = autoRowFor(rows, modelId, chosen, cores);
+    const autoRow = autoRowFor(rows, modelId, chosen, autoWasmThreads);
     if (!autoRow) {
       targets.push({ group: 'auto', target: 'Auto within 10% of the fastest', subject: name, value: `Auto picks ${chosen}, which was not measured for this model`, verdict: 'n/a' });
       continue;
@@ -302,7 +316,13 @@ export function buildNotes(result) {
     const check = result.browser.longTaskCheck;
     if (check) notes.push(`Long-task self-check: a deliberate 120 ms main-thread task was ${check.works ? `seen (${check.seenMs.map((v) => v.toFixed(0)).join(', ')} ms)` : 'NOT seen, so the long-task figures are not trustworthy'}.`);
     const failed = result.browser.rows.filter((r) => r.status !== 'ok');
-    for (const r of failed) notes.push(`${r.modelId} on ${r.backend}${r.wasmThreads ? `/${r.wasmThreads}t` : ''} failed: ${r.error}`);
+    for (const r of failed) notes.push(`${r.modelId} on ${configLabel(r)} failed: ${r.error}`);
+    const wasmRows = result.browser.rows.filter((r) => r.backend === 'wasm' && r.status === 'ok');
+    const capped = wasmRows.filter((r) => r.wasmThreadsRequested != null && r.wasmThreads != null && r.wasmThreads !== r.wasmThreadsRequested);
+    for (const r of capped) notes.push(`${r.displayName}: ${r.wasmThreadsRequested} WASM threads requested, the module made ${r.wasmThreads} (tfjs caps the pool at 8).`);
+    if (wasmRows.some((r) => r.wasmThreadsRequested === undefined)) notes.push('This run predates reading the WASM thread count back: its wasm/Nt rows are labelled "requested", and with tfjs 4.22 a request for N threads ran min(N, hardwareConcurrency / 2), so on 2 cores every row ran 1 thread.');
+    const auto = (result.browser.autoDecisions ?? []).find((d) => d?.wasmThreadsActual !== undefined);
+    if (auto) notes.push(`The app's default WASM thread count here (read back by Auto's worker): ${auto.wasmThreadsActual} (${auto.wasmThreadsRequested ?? '–'} requested).`);
   }
   if (result.wasmBinariesFetched.length > 0) notes.push(`WASM binaries the workers fetched: ${result.wasmBinariesFetched.join(', ')}.`);
   if (result.pageErrors.length > 0) notes.push(`${result.pageErrors.length} page/console errors (first: ${result.pageErrors[0]}); all in the JSON.`);

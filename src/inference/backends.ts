@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   decideBackend,
+  defaultWasmThreads,
   isAutoCandidate,
   looksLikeSoftwareRenderer,
+  wasmCoresToPresent,
+  wasmThreadsDetail,
   type BackendDecision,
   type BackendProbe,
 } from '../core/backendDecision';
@@ -19,8 +22,17 @@ export const WASM_BINARIES_URL = '/tfjs-wasm/';
 const PROBE_RUNS = 3;
 
 let configuredWasmThreads: number | null = null;
+/** The pool size read back from the WASM module once it has initialised in this worker. */
+let actualWasmThreads: number | null = null;
 
-/** WASM threads need cross-origin isolation; use every core (tfjs defaults to half). Fixed at first WASM start. */
+/** The device's logical cores, read before this worker ever presents another count (presentCores). */
+const deviceLogicalCores = globalThis.navigator?.hardwareConcurrency ?? 1;
+
+function isCrossOriginIsolated(): boolean {
+  return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
+/** Paths, thread request and kernels for WASM; tfjs reads them at its first start, so only the first call counts. */
 function configureWasm(threads: number): void {
   if (configuredWasmThreads !== null) return;
   setWasmPaths(WASM_BINARIES_URL);
@@ -29,9 +41,51 @@ function configureWasm(threads: number): void {
   installFastWasmTransform();
 }
 
+/** The app's default request: every core (within tfjs's cap of 8) when threads are possible. */
 export function wasmThreadCount(): number {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return isolated ? (globalThis.navigator?.hardwareConcurrency ?? 1) : 1;
+  return defaultWasmThreads(deviceLogicalCores, isCrossOriginIsolated());
+}
+
+/**
+ * Runs `start` with navigator.hardwareConcurrency reading `cores`, then restores the real value.
+ * tfjs-backend-wasm 4.22 halves hardwareConcurrency (read once, as the module instantiates) and caps
+ * the requested pool there, so without this `setThreadsCount(2)` on a 2-core machine runs 1 thread.
+ * Only in a worker: the override is an own property shadowing WorkerNavigator's getter, and this
+ * worker runs nothing else that reads the count meanwhile (WASM starts before any model work).
+ */
+async function presentCores<T>(cores: number, start: () => Promise<T>): Promise<T> {
+  const navigator = globalThis.navigator as Navigator | undefined;
+  const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  if (!navigator || !inWorker) return start();
+  Object.defineProperty(navigator, 'hardwareConcurrency', { configurable: true, get: () => cores });
+  try {
+    return await start();
+  } finally {
+    Reflect.deleteProperty(navigator, 'hardwareConcurrency');
+  }
+}
+
+/** Starts the WASM backend with the configured threads and reads back the pool size it really made. */
+async function startWasm(): Promise<boolean> {
+  configureWasm(wasmThreadCount());
+  const requested = configuredWasmThreads ?? 1;
+  const ok = await presentCores(wasmCoresToPresent(requested), () => tf.setBackend('wasm'));
+  if (ok) actualWasmThreads = getThreadsCount();
+  return ok;
+}
+
+/** What the worker asked of WASM and what it got, for the decision the UI shows. */
+function wasmThreadFacts(): Pick<BackendDecision, 'wasmThreadsRequested' | 'wasmThreadsActual'> {
+  return {
+    ...(configuredWasmThreads !== null ? { wasmThreadsRequested: configuredWasmThreads } : {}),
+    ...(actualWasmThreads !== null ? { wasmThreadsActual: actualWasmThreads } : {}),
+  };
+}
+
+/** The WASM probe's detail, now that the real thread count may be known. */
+function withWasmDetail(probes: BackendProbe[]): BackendProbe[] {
+  const detail = wasmThreadsDetail(configuredWasmThreads ?? wasmThreadCount(), actualWasmThreads, isCrossOriginIsolated());
+  return probes.map((p) => (p.backend === 'wasm' ? { ...p, detail } : p));
 }
 
 async function describeWebGpu(): Promise<Omit<BackendProbe, 'backend'>> {
@@ -63,8 +117,7 @@ function describeWebGl(): Omit<BackendProbe, 'backend'> {
 
 /** Describes every backend without timing anything. */
 export async function describeBackends(): Promise<BackendProbe[]> {
-  const threads = configuredWasmThreads ?? wasmThreadCount();
-  const wasmDetail = `${threads} thread${threads === 1 ? '' : 's'}${threads === 1 ? ' (page is not cross-origin isolated)' : ''}`;
+  const wasmDetail = wasmThreadsDetail(configuredWasmThreads ?? wasmThreadCount(), actualWasmThreads, isCrossOriginIsolated());
   return [
     { backend: 'webgpu', ...(await describeWebGpu()) },
     { backend: 'webgl', ...describeWebGl() },
@@ -75,8 +128,8 @@ export async function describeBackends(): Promise<BackendProbe[]> {
 
 /** Activates a backend; throws with the backend's name when it cannot initialise. */
 export async function activateBackend(backend: BackendName): Promise<void> {
-  if (backend === 'wasm') configureWasm(wasmThreadCount());
-  const ok = await tf.setBackend(backend).catch((error: unknown) => {
+  const start = backend === 'wasm' && actualWasmThreads === null ? startWasm : () => tf.setBackend(backend);
+  const ok = await start().catch((error: unknown) => {
     throw new Error(`${backend} backend failed to initialise: ${error instanceof Error ? error.message : String(error)}`);
   });
   if (!ok) throw new Error(`${backend} backend failed to initialise`);
@@ -141,7 +194,7 @@ export async function chooseBackend(choice: BackendChoice, wasmThreads?: number)
     const probe = probes.find((p) => p.backend === choice);
     await activateBackend(choice);
     const softwareNote = probe?.software ? ` (software: ${probe.detail}; expect it to be much slower than wasm)` : '';
-    return { chosen: choice, reason: `${choice}: chosen by hand${softwareNote}`, probes };
+    return { chosen: choice, reason: `${choice}: chosen by hand${softwareNote}`, probes: withWasmDetail(probes), ...wasmThreadFacts() };
   }
   let bestSoFarMs = Number.POSITIVE_INFINITY;
   for (const probe of probes) {
@@ -162,5 +215,5 @@ export async function chooseBackend(choice: BackendChoice, wasmThreads?: number)
   }
   const decision = decideBackend(probes);
   await activateBackend(decision.chosen);
-  return decision;
+  return { ...decision, probes: withWasmDetail(decision.probes), ...wasmThreadFacts() };
 }

@@ -1,14 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
-import { availableParallelism } from 'node:os';
 import { installFastWasmTransform } from '../inference/kernels/wasmTransform';
 
-/** Selects the WASM backend in Node, with one thread per core (tfjs defaults to half). */
+/**
+ * Selects the WASM backend in Node. It is single-threaded there: tfjs-backend-wasm 4.22 reports no
+ * multithread support under Node (WASM_HAS_MULTITHREAD_SUPPORT is false, tensorflow/tfjs#3830) and
+ * loads its non-threaded binary, so no thread count is requested; `nodeWasmThreads` reads back the 1.
+ */
 export async function selectNodeWasmBackend(): Promise<string> {
-  setThreadsCount(availableParallelism());
   installFastWasmTransform(); // as in the browser, so both run the same kernels
   if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs WASM backend did not initialise in Node');
   await tf.ready();
   return tf.getBackend();
+}
+
+/** Threads in the WASM backend's pool, read back from the module (1 in Node); call after selectNodeWasmBackend. */
+export function nodeWasmThreads(): number {
+  return getThreadsCount();
 }

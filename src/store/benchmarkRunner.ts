@@ -29,7 +29,7 @@ export interface BenchmarkOptions {
   /** Images measured per model × backend (the given images repeated as needed). */
   imageCount: number;
   images: BenchmarkImage[];
-  /** WASM thread counts to compare (e.g. [1, navigator.hardwareConcurrency]); default: the app's default only. */
+  /** WASM thread counts to request and compare (e.g. [1, 2]); default: the app's default only. */
   wasmThreadCounts?: number[];
   /** Extra inferences after the measurement, to show tensors/heap do not grow (0 = skip). */
   leakCheckInferences?: number;
@@ -45,7 +45,13 @@ export interface LongTaskStats {
 
 export interface BenchmarkRow {
   backend: BackendName;
+  /**
+   * WASM only: threads in the backend's pool, read back from the module after it started (what the
+   * row ran on, and what labels it); null on other backends or when WASM did not start.
+   */
   wasmThreads: number | null;
+  /** WASM only: the thread count the worker asked tfjs for (the app's default when none was given). */
+  wasmThreadsRequested: number | null;
   modelId: ModelId;
   displayName: string;
   status: 'ok' | 'failed';
@@ -198,13 +204,13 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
 async function benchmarkOne(
   options: BenchmarkOptions,
   backend: BackendName,
-  wasmThreads: number | null,
+  requestedWasmThreads: number | null,
   modelId: ModelId,
   progress: (text: string) => void,
 ): Promise<BenchmarkRow> {
   const info = modelInfo(modelId);
   const row: BenchmarkRow = {
-    backend, wasmThreads, modelId, displayName: info.displayName, status: 'failed', error: null,
+    backend, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? requestedWasmThreads : null, modelId, displayName: info.displayName, status: 'failed', error: null,
     loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
     overheadRatio: null, decodeP50Ms: null, decoder: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
     tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
@@ -214,13 +220,19 @@ async function benchmarkOne(
   const client = new InferenceClient();
   const { signal } = options;
   try {
-    progress(`${info.displayName} on ${backend}${wasmThreads ? ` (${wasmThreads} threads)` : ''}: starting backend`);
+    progress(`${info.displayName} on ${backend}${requestedWasmThreads ? ` (${requestedWasmThreads} threads requested)` : ''}: starting backend`);
     const ready = waitFor(client, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, `${backend} start`, signal);
-    client.setBackend(backend, wasmThreads ?? undefined);
+    client.setBackend(backend, requestedWasmThreads ?? undefined);
     const backendAnswer = await ready;
     if (backendAnswer.type === 'backendError') throw new Error(backendAnswer.message);
     if (backendAnswer.backend !== backend) throw new Error(`asked for ${backend}, got ${backendAnswer.backend}`);
-    progress(`${info.displayName} on ${backend}: loading`);
+    if (backend === 'wasm') {
+      // Label the row by what the module made, which tfjs may cap below the request.
+      row.wasmThreads = backendAnswer.decision.wasmThreadsActual ?? null;
+      row.wasmThreadsRequested = backendAnswer.decision.wasmThreadsRequested ?? requestedWasmThreads;
+    }
+    const on = `${backend}${row.wasmThreads !== null ? ` ×${row.wasmThreads}` : ''}`;
+    progress(`${info.displayName} on ${on}: loading`);
     const loaded = waitFor(client, (m) => (m.type === 'modelReady' || m.type === 'modelError') && m.modelId === modelId ? m : undefined, MODEL_TIMEOUT_MS, `${modelId} load`, signal);
     client.useModels([modelId]);
     const loadAnswer = await loaded;
@@ -238,7 +250,7 @@ async function benchmarkOne(
 
     const samples: Sample[] = [];
     for (let i = 0; i < options.imageCount; i++) {
-      progress(`${info.displayName} on ${backend}: image ${i + 1} of ${options.imageCount} (latency)`);
+      progress(`${info.displayName} on ${on}: image ${i + 1} of ${options.imageCount} (latency)`);
       samples.push(await runOne(client, imageAt(i), modelId, true, `bench:${i}`, signal));
     }
     const pipeline = samples.map((s) => s.pipelineMs);
@@ -258,7 +270,7 @@ async function benchmarkOne(
     const lane = async () => {
       while (next < options.imageCount) {
         const i = next++;
-        progress(`${info.displayName} on ${backend}: image ${i + 1} of ${options.imageCount} (throughput)`);
+        progress(`${info.displayName} on ${on}: image ${i + 1} of ${options.imageCount} (throughput)`);
         last = await runOne(client, imageAt(i), modelId, false, `bench:batch:${i}`, signal);
       }
     };
@@ -267,7 +279,7 @@ async function benchmarkOne(
     row.longTasks = longTasks.stop();
     let inferences = WARM_RUNS + 2 * options.imageCount;
     for (let i = 0; i < (options.leakCheckInferences ?? 0); i++) {
-      if (i % 10 === 0) progress(`${info.displayName} on ${backend}: leak check ${i + 1} of ${options.leakCheckInferences}`);
+      if (i % 10 === 0) progress(`${info.displayName} on ${on}: leak check ${i + 1} of ${options.leakCheckInferences}`);
       last = await runOne(client, imageAt(i), modelId, false, `bench:leak:${i}`, signal);
       inferences++;
     }

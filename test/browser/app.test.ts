@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultWasmThreads } from '../../src/core/backendDecision';
 import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
 import {
   MODELS,
@@ -62,10 +63,31 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     expect(reason).toMatch(/^wasm: fastest on this device/);
     expect(reason).toMatch(/webgl skipped: software renderer \(.*SwiftShader.*\)/i);
     expect(reason).toMatch(/webgpu skipped: (software adapter|no WebGPU adapter|WebGPU not supported)/i);
-    // WASM uses threads because the page is isolated.
+    // WASM uses threads because the page is isolated (the count is checked in the next test).
     const wasmProbe = (await page.locator('details.why li', { hasText: /^wasm:/ }).textContent()) ?? '';
-    const threads = Number(/^wasm: (\d+) threads?/.exec(wasmProbe)?.[1] ?? 0);
-    expect(threads, wasmProbe).toBe(await page.evaluate(() => navigator.hardwareConcurrency));
+    expect(wasmProbe).toMatch(/^wasm: \d+ threads? \(read back from the WASM module/);
+  });
+
+  it('runs WASM on the thread count it shows, as read back from the module', async () => {
+    const { page } = app;
+    expect(await waitForBackend(page)).toBe('wasm');
+    // WASM uses the default thread count for an isolated page, and that is what the module made:
+    // the count the worker read back from it (get_threads_count) after it started. tfjs 4.22 would
+    // silently halve the request (hardwareConcurrency / 2), so this fails if the worker stops
+    // presenting the core count the backend divides by.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const readBack = await page.evaluate(
+      () => (window as unknown as { keypointBench: { getState: () => { backend: { decision: { wasmThreadsActual?: number; wasmThreadsRequested?: number } | null } } } }).keypointBench.getState().backend.decision,
+    );
+    expect(readBack?.wasmThreadsRequested).toBe(defaultWasmThreads(cores, true));
+    expect(readBack?.wasmThreadsActual, 'threads read back from the WASM module').toBe(defaultWasmThreads(cores, true));
+    // What is shown is the count read back: in the probe list and in the status line.
+    const wasmProbe = (await page.locator('details.why li', { hasText: /^wasm:/ }).textContent()) ?? '';
+    const shown = Number(/^wasm: (\d+) threads? \(read back from the WASM module/.exec(wasmProbe)?.[1] ?? 0);
+    expect(shown, wasmProbe).toBe(readBack?.wasmThreadsActual);
+    const status = page.getByTestId('backend-status');
+    expect(await status.getAttribute('data-wasm-threads')).toBe(String(readBack?.wasmThreadsActual));
+    expect(await status.textContent()).toBe(`In use: wasm (${readBack?.wasmThreadsActual} thread${readBack?.wasmThreadsActual === 1 ? '' : 's'})`);
   });
 
   it('names a non-image file and a corrupt JPEG, and still processes the good image', async () => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultWasmThreads } from '../../src/core/backendDecision';
 import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
 import type { BenchmarkReport } from '../../src/store/benchmarkRunner';
 import { PEOPLE_DIR, foreignRequests, getState, openApp, pngSize, waitForBackend, waitForCellsDone, type AppSession } from './harness';
@@ -30,7 +31,7 @@ describe('benchmark view', () => {
 
     await page.getByRole('tab', { name: 'Benchmark' }).click();
     const view = page.getByRole('region', { name: 'Benchmark' });
-    await view.getByRole('checkbox', { name: 'BlazePose lite' }).uncheck();
+    await view.getByRole('checkbox', { name: 'BlazePose lite', exact: true }).uncheck();
     await view.getByLabel('Images per run').fill(String(IMAGES_PER_RUN));
     await view.getByRole('button', { name: 'Run benchmark' }).click();
     const row = view.locator('tr[data-model-id="movenet-lightning"][data-backend="wasm"]');
@@ -51,6 +52,11 @@ describe('benchmark view', () => {
     const report = JSON.parse(readFileSync(await download.path(), 'utf8')) as BenchmarkReport;
     expect(report.rows).toHaveLength(1);
     expect(report.rows[0]).toMatchObject({ modelId: 'movenet-lightning', backend: 'wasm', status: 'ok' });
+    // The row is labelled by the threads its worker read back from the WASM module, the app's default (Auto's worker reads the same).
+    const threads = report.autoDecision?.wasmThreadsActual;
+    expect(threads).toBe(defaultWasmThreads(report.hardwareConcurrency, report.crossOriginIsolated));
+    expect(report.rows[0]).toMatchObject({ wasmThreads: threads, wasmThreadsRequested: threads });
+    expect(await row.locator('td').first().textContent()).toBe(`wasm ×${threads}`);
     expect(report.rows[0]?.inferencesMeasured).toBeGreaterThanOrEqual(2 * IMAGES_PER_RUN);
     // The JPEG fixtures are upright and small: the worker decodes them with WebCodecs' ImageDecoder.
     expect(report.rows[0]?.decoder).toBe('ImageDecoder');

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decideBackend, isAutoCandidate, looksLikeSoftwareRenderer, type BackendProbe } from '../../src/core/backendDecision';
+import {
+  WASM_MAX_THREADS,
+  decideBackend,
+  defaultWasmThreads,
+  isAutoCandidate,
+  looksLikeSoftwareRenderer,
+  wasmCoresToPresent,
+  wasmPoolThreads,
+  wasmThreadsDetail,
+  type BackendProbe,
+} from '../../src/core/backendDecision';
 
 const swiftShaderGl = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
 
@@ -53,5 +63,41 @@ describe('Auto backend decision', () => {
     const none = decideBackend([{ backend: 'wasm', available: false, software: false, detail: '', skippedBecause: 'no WebAssembly' }]);
     expect(none.chosen).toBe('cpu');
     expect(none.reason).toContain('wasm skipped: no WebAssembly');
+  });
+});
+
+describe('WASM thread count', () => {
+  it('mirrors tfjs-backend-wasm 4.22: the pool is capped at half of hardwareConcurrency and at 8', () => {
+    // The bug: on a 2-core machine a request for 2 threads runs 1.
+    expect(wasmPoolThreads(2, 2)).toBe(1);
+    expect(wasmPoolThreads(1, 2)).toBe(1);
+    expect(wasmPoolThreads(4, 8)).toBe(4);
+    expect(wasmPoolThreads(8, 8)).toBe(4);
+    expect(wasmPoolThreads(16, 64)).toBe(WASM_MAX_THREADS);
+    expect(wasmPoolThreads(0, 8)).toBe(1);
+  });
+
+  it('presents twice the request, so the halving in the backend gives exactly the request', () => {
+    for (const requested of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      expect(wasmCoresToPresent(requested)).toBe(2 * requested);
+      expect(wasmPoolThreads(requested, wasmCoresToPresent(requested))).toBe(requested);
+    }
+    // Beyond the 8 pre-created workers tfjs cannot go; 0 or less still means one thread.
+    expect(wasmPoolThreads(12, wasmCoresToPresent(12))).toBe(WASM_MAX_THREADS);
+    expect(wasmCoresToPresent(0)).toBe(2);
+  });
+
+  it('defaults to every core within the cap, and to 1 without cross-origin isolation', () => {
+    expect(defaultWasmThreads(2, true)).toBe(2);
+    expect(defaultWasmThreads(1, true)).toBe(1);
+    expect(defaultWasmThreads(32, true)).toBe(WASM_MAX_THREADS);
+    expect(defaultWasmThreads(8, false)).toBe(1);
+  });
+
+  it('describes the count read back first, and the request only when it differs or WASM has not started', () => {
+    expect(wasmThreadsDetail(2, 2, true)).toBe('2 threads (read back from the WASM module)');
+    expect(wasmThreadsDetail(2, 1, true)).toBe('1 thread (read back from the WASM module; 2 requested)');
+    expect(wasmThreadsDetail(2, null, true)).toBe('2 threads requested, not started yet');
+    expect(wasmThreadsDetail(1, 1, false)).toBe('1 thread (read back from the WASM module) (page is not cross-origin isolated)');
   });
 });

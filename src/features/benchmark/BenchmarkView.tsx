@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
+import { defaultWasmThreads } from '../../core/backendDecision';
 import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
@@ -14,8 +15,10 @@ const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const ms = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const MB = (v: number | null) => (v === null ? '—' : (v / 1e6).toFixed(1));
 
-export function configLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads'>): string {
-  return row.wasmThreads ? `${row.backend} ×${row.wasmThreads}` : row.backend;
+/** Backend, with WASM's real thread count (read back from the module); the request only when WASM never started. */
+export function configLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads' | 'wasmThreadsRequested'>): string {
+  if (row.wasmThreads !== null) return `${row.backend} ×${row.wasmThreads}`;
+  return row.wasmThreadsRequested !== null ? `${row.backend} (×${row.wasmThreadsRequested} requested)` : row.backend;
 }
 
 function latencyChart(report: BenchmarkReport): ChartConfiguration {
@@ -54,6 +57,8 @@ export function BenchmarkView() {
   const [compareThreads, setCompareThreads] = useState(false);
   const [leakCheck, setLeakCheck] = useState(false);
   const abort = useRef<AbortController | null>(null);
+  // What the app runs WASM with by default (all cores within tfjs's cap), against one thread.
+  const defaultThreads = defaultWasmThreads(navigator.hardwareConcurrency, globalThis.crossOriginIsolated === true);
   const chart = useMemo(() => (report && report.rows.some((r) => r.status === 'ok') ? latencyChart(report) : null), [report]);
 
   const toggle = <T,>(list: T[], value: T, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
@@ -64,7 +69,7 @@ export function BenchmarkView() {
         modelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
         backends: BACKENDS.filter((b) => backends.includes(b)),
         imageCount,
-        ...(compareThreads ? { wasmThreadCounts: [...new Set([1, navigator.hardwareConcurrency])] } : {}),
+        ...(compareThreads ? { wasmThreadCounts: [...new Set([1, defaultThreads])] } : {}),
         leakCheckInferences: leakCheck ? 500 : 0,
         signal: abort.current.signal,
       });
@@ -101,7 +106,7 @@ export function BenchmarkView() {
           Images per run <input type="number" min={1} max={1000} value={imageCount} onChange={(e) => setImageCount(Math.max(1, Number(e.target.value) || 1))} />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={compareThreads} onChange={(e) => setCompareThreads(e.target.checked)} /> WASM: 1 thread vs {navigator.hardwareConcurrency}
+          <input type="checkbox" checked={compareThreads} onChange={(e) => setCompareThreads(e.target.checked)} /> WASM: 1 thread vs {defaultThreads}
         </label>
         <label className="inline">
           <input type="checkbox" checked={leakCheck} onChange={(e) => setLeakCheck(e.target.checked)} /> Leak check (500 more inferences)
@@ -150,8 +155,8 @@ export function BenchmarkView() {
               </tr>
             </thead>
             <tbody>
-              {report.rows.map((r) => (
-                <tr key={`${r.modelId}-${configLabel(r)}`} data-model-id={r.modelId} data-backend={r.backend} data-status={r.status}>
+              {report.rows.map((r, index) => (
+                <tr key={`${index}-${r.modelId}-${configLabel(r)}`} data-model-id={r.modelId} data-backend={r.backend} data-wasm-threads={r.wasmThreads ?? ''} data-status={r.status}>
                   <th scope="row">{r.displayName}</th>
                   <td>{configLabel(r)}</td>
                   {r.status === 'failed' ? (

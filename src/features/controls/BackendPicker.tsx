@@ -12,6 +12,8 @@ const CHOICES: { value: BackendChoice; label: string }[] = [
 export function BackendPicker() {
   const backend = useAppStore((s) => s.backend);
   const setBackendChoice = useAppStore((s) => s.setBackendChoice);
+  // The pool size read back from the WASM module, not the request (tfjs can make fewer threads than asked).
+  const wasmThreads = backend.active === 'wasm' ? backend.decision?.wasmThreadsActual : undefined;
   const statusText =
     backend.status === 'initialising'
       ? backend.choice === 'auto'
@@ -19,7 +21,7 @@ export function BackendPicker() {
         : `Starting ${backend.choice}…`
       : backend.status === 'error'
         ? `Error: ${backend.error ?? 'unknown'}`
-        : `In use: ${backend.active ?? '—'}`;
+        : `In use: ${backend.active ?? '—'}${wasmThreads !== undefined ? ` (${wasmThreads} thread${wasmThreads === 1 ? '' : 's'})` : ''}`;
   return (
     <section className="panel" aria-labelledby="backend-heading">
       <h2 id="backend-heading">Backend</h2>
@@ -37,7 +39,13 @@ export function BackendPicker() {
           ))}
         </select>
       </label>
-      <p className={`status ${backend.status}`} data-testid="backend-status" data-backend={backend.active ?? ''} aria-live="polite">
+      <p
+        className={`status ${backend.status}`}
+        data-testid="backend-status"
+        data-backend={backend.active ?? ''}
+        data-wasm-threads={wasmThreads ?? ''}
+        aria-live="polite"
+      >
         {statusText}
       </p>
       {backend.decision && backend.status === 'ready' && (
