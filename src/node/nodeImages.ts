@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import exifr from 'exifr';
-import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { inferenceSizePx } from '../core/imageLimits';
 import { orientedSize, type ExifOrientation } from '../core/orientation';
+import { decodeJpegLikeChromium, jpegFrameSizePx, type BrowserJpegDecoder } from './browserJpeg';
 
 /** Decoded upright RGB pixels of one image file. */
 export interface DecodedImage {
@@ -13,16 +14,28 @@ export interface DecodedImage {
   rgb: Uint8Array;
 }
 
-/** Decodes a JPEG or PNG file in Node and applies its EXIF orientation, as browsers do. */
-export async function decodeImageFile(path: string): Promise<DecodedImage> {
+export interface DecodeOptions {
+  /**
+   * Which browser decoder's pixels a JPEG gets (they differ: see browserJpeg.ts). By default the one the app's
+   * worker uses for this image (inference/inputPixels.ts): ImageDecoder for an upright image it does not
+   * downscale, createImageBitmap for one it rotates or downscales (the downscale itself is not done here).
+   */
+  jpegDecoder?: BrowserJpegDecoder;
+}
+
+/**
+ * Decodes a JPEG or PNG file in Node and applies its EXIF orientation, as browsers do. JPEGs decode to the pixels
+ * Chromium decodes (libjpeg-turbo, and ImageDecoder's own YCbCr conversion), so Node and the app see the same image.
+ */
+export async function decodeImageFile(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
   const bytes = await readFile(path);
   let width: number;
   let height: number;
   let rgba: Uint8Array;
+  const orientation = ((await exifr.orientation(bytes).catch(() => 1)) ?? 1) as ExifOrientation;
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
-    ({ width, height } = decoded);
-    rgba = decoded.data;
+    const decoded = await decodeJpegLikeChromium(bytes, options.jpegDecoder ?? appJpegDecoder(bytes, orientation));
+    ({ width, height, rgba } = decoded);
   } else if (bytes[0] === 0x89 && bytes[1] === 0x50) {
     const decoded = PNG.sync.read(bytes);
     ({ width, height } = decoded);
@@ -30,8 +43,15 @@ export async function decodeImageFile(path: string): Promise<DecodedImage> {
   } else {
     throw new Error(`${path}: only JPEG and PNG are decoded in Node`);
   }
-  const orientation = ((await exifr.orientation(bytes).catch(() => 1)) ?? 1) as ExifOrientation;
   return orientRgba(rgba, width, height, orientation);
+}
+
+/** The worker's choice (decodeFileForInference): ImageDecoder only when it neither rotates nor downscales. */
+function appJpegDecoder(bytes: Uint8Array, orientation: ExifOrientation): BrowserJpegDecoder {
+  // Like the frame's rotation/flip, a value outside 2–8 means upright.
+  if (orientation >= 2 && orientation <= 8) return 'createImageBitmap';
+  const size = jpegFrameSizePx(bytes);
+  return !size || inferenceSizePx(size).scaleToImagePx === 1 ? 'ImageDecoder' : 'createImageBitmap';
 }
 
 /** Rotates/flips RGBA pixels into upright RGB per the EXIF orientation tag (1–8). */

@@ -4,6 +4,7 @@ import exifr from 'exifr';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { orientedSize, type ExifOrientation } from '../../src/core/orientation';
+import { decodeJpegLikeChromium } from '../../src/node/browserJpeg';
 import { decodeImageFile, orientRgba, type DecodedImage } from '../../src/node/nodeImages';
 
 /**
@@ -109,8 +110,9 @@ describe('decodeImageFile on the EXIF-rotated fixture', () => {
 
   it('leaves a file without EXIF as stored', async () => {
     const upright = await decodeImageFile(uprightPath);
-    const plain = jpeg.decode(readFileSync(uprightPath), { useTArray: true, formatAsRGBA: true });
+    // The stored pixels, decoded as the app's ImageDecoder path decodes them (no orientation involved).
+    const plain = await decodeJpegLikeChromium(readFileSync(uprightPath), 'ImageDecoder');
     expect([upright.width, upright.height]).toEqual([plain.width, plain.height]);
-    expect(upright.rgb.subarray(0, 6)).toEqual(new Uint8Array([...plain.data.subarray(0, 3), ...plain.data.subarray(4, 7)]));
+    expect(upright.rgb.subarray(0, 6)).toEqual(new Uint8Array([...plain.rgba.subarray(0, 3), ...plain.rgba.subarray(4, 7)]));
   });
 });
