@@ -28,8 +28,8 @@ describe('raw execution recorder', () => {
       const poses = await recorder.record(() => adapter.estimate(image, { mode: 'still' }));
       const pipelineMs = performance.now() - startMs;
       expect(poses.length).toBeGreaterThan(0);
-      // BlazePose: person detector + landmark model; the others: one network.
-      expect(recorder.callCount).toBe(info.family === 'blazepose' ? 2 : 1);
+      // BlazePose: person detector + landmark model ("landmarks given the box": no detector); the others: one network.
+      expect(recorder.callCount).toBe(info.family === 'blazepose' && info.personInput !== 'box' ? 2 : 1);
       const rawMs = await recorder.timeRecorded();
       expect(rawMs).toBeGreaterThan(0);
       // The network is most of the work, but never more than the whole pipeline plus noise.

@@ -80,10 +80,10 @@ const BASE_THRESHOLDS: Record<ModelId, SinglePersonThresholds> = {
 };
 /**
  * "Landmarks given the box" variants (landmark network on the region from the ground-truth box, no detector).
- * Measured: lite 0.682 mean, heavy 0.785; full finds no pose for 790/207303 (its presence flag is under 0.5).
- * They do worse than their full pipelines on the seated people at the table of 790 (0.32–0.51): the box of a
- * half-visible person is centred on the torso, while the landmark network was trained on regions centred on
- * the hips and spanning the whole body. They are held to the weakest full pipeline's mean floor (lite, 0.65):
+ * Measured mean OKS: lite 0.672, full 0.697, heavy 0.796; lite and full find no pose for 790/215132 (the
+ * landmark network's presence flag is under 0.5) and heavy scores 0.06 there. They do worse than their full
+ * pipelines on the seated people at the table of 790: the box of a half-visible person is centred on the
+ * torso, while the landmark network was trained on regions centred on the hips and spanning the whole body. They are held to the weakest full pipeline's mean floor (lite, 0.65):
  * a box in the wrong pixel space, a crop offset or a lost box scores ~0.25 (the negative controls), far under it.
  * A crop without a pose counts as OKS 0.
  */
