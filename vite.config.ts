@@ -2,6 +2,7 @@ import { copyFileSync, createReadStream, mkdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { gitCommit } from './src/cli/provenanceInputs';
 // @ts-expect-error plain ESM helper shared with scripts/serve.mjs
 import { contentTypes, crossOriginIsolationHeaders, staticAssetDirs } from './scripts/static-assets.mjs';
 
@@ -47,6 +48,8 @@ function ownOriginAssets(): Plugin {
 
 export default defineConfig({
   plugins: [react(), ownOriginAssets()],
+  // The commit every export records as the app version (src/core/evaluation/provenance.ts).
+  define: { __APP_VERSION__: JSON.stringify(gitCommit(import.meta.dirname)) },
   resolve: {
     alias: {
       // pose-detection imports @mediapipe/pose for its 'mediapipe' runtime, which this app never

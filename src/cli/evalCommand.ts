@@ -1,23 +1,31 @@
 /**
  * `keypoint-bench eval`: runs models on a folder of images in Node and scores them against COCO ground truth with
- * the same core code as the browser (src/core/evaluation). Writes `<model>.results.json`, metrics.csv, metrics.json.
+ * the same core code as the browser (src/core/evaluation). Writes `<model>.results.json`, metrics.csv, metrics.json
+ * and provenance.json (where the results came from: ground truth + sha256, commit, weight hashes, backend, date).
  */
 
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CocoKeypointAnnotation, CocoKeypointResult, CocoKeypointsGroundTruth } from '../core/coco/cocoTypes';
 import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../core/evaluation/conversion';
 import { metricsToCsv, metricsToJson } from '../core/evaluation/exportMetrics';
 import { PROTOCOL_DESCRIPTIONS } from '../core/evaluation/protocol';
+import { buildProvenance, provenanceLines, type Provenance } from '../core/evaluation/provenance';
+import { publishedByColumn } from '../core/evaluation/published';
 import { verdict } from '../core/evaluation/verdict';
 import type { ModelId } from '../core/types';
 import { modelInfo } from '../inference/modelCatalogue';
+import { nodeWasmThreads } from '../node/nodeBackend';
+import { fileSha256, gitCommit } from './provenanceInputs';
 import { InputError, type EvalArgs } from './args';
 import { inProcessProcessor, loadAdapters, type ImageProcessor } from './imageProcessor';
 import { listNames, loadGroundTruth, matchImages } from './inputs';
 import { DEFAULT_MODELS_DIR, requireModelFiles, startBackend } from './pipeline';
-import { Progress, formatMs, metricsTable, verdictLines, type CliIo } from './terminal';
+import { Progress, formatMs, metricsTable, publishedFootnotes, verdictLines, type CliIo } from './terminal';
+
+/** Written beside the COCO results files, which stay plain arrays for pycocotools. */
+export const PROVENANCE_FILE_NAME = 'provenance.json';
 
 /** COCO results as JSON: an array with one detection per line (readable, diffable, loadable by pycocotools). */
 export function resultsToJson(results: readonly CocoKeypointResult[]): string {
@@ -29,12 +37,15 @@ export interface EvalOptions {
   modelsDir?: string;
   /** Clock for metrics files (tests pin it). */
   now?: () => Date;
+  /** The app version to record; the checkout's git commit by default. */
+  appVersion?: string;
 }
 
 export interface EvalOutcome {
   metrics: ModelMetrics[];
   files: string[];
   backend: string;
+  provenance: Provenance;
 }
 
 export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = {}): Promise<EvalOutcome> {
@@ -44,6 +55,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
 
   // Inputs first: every input error surfaces before the (slow) models load.
   const gt = await loadGroundTruth(args.gtPath, (line) => progress.warn(line));
+  const gtSha256 = await fileSha256(args.gtPath);
   const images = await matchImages(args.imagesDir, gt);
   if (images.matched.length === 0) {
     throw new InputError(
@@ -64,6 +76,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
 
   progress.update('starting the tfjs WASM backend');
   let backend: string;
+  let threads: Provenance['threads'];
   let processor: ImageProcessor;
   if (args.threads > 1) {
     const { startWorkerPool } = await import('./workerPool');
@@ -75,9 +88,11 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
       onLoaded: (id, ms) => progress.update(`loaded ${id} in ${formatMs(ms)} ms (${args.threads} workers)`),
     });
     backend = pool.backend;
+    threads = { count: args.threads, detail: 'worker threads, one image each, every worker with its own tfjs WASM backend' };
     processor = pool;
   } else {
     backend = await startBackend();
+    threads = { count: nodeWasmThreads(), detail: 'WASM threads, read back from the module' };
     const adapters = await loadAdapters(args.modelIds, modelsDir, (id, ms) => progress.update(`loaded ${id} in ${formatMs(ms)} ms`));
     processor = inProcessProcessor(adapters, args.protocol);
   }
@@ -154,9 +169,22 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
     });
   });
 
-  const dateIso = (options.now?.() ?? new Date()).toISOString();
+  const models = args.modelIds.map((id) => modelInfo(id));
+  const provenance = buildProvenance({
+    appVersion: options.appVersion ?? gitCommit(),
+    date: options.now?.() ?? new Date(),
+    groundTruth: { fileName: basename(args.gtPath), sha256: gtSha256 },
+    metrics,
+    models,
+    backend,
+    threads,
+    protocol: args.protocol,
+    // Nothing is drawn: no threshold hides anything.
+    confidenceThreshold: null,
+  });
+  const published = publishedByColumn(models);
   const hasTargets = args.targets.apMin !== null || args.targets.pckMin !== null || args.targets.latencyMaxMs !== null;
-  const context = { protocol: args.protocol, backend, dateIso };
+  const context = { provenance, published };
   const files: string[] = [];
   const write = async (name: string, text: string) => {
     const path = join(args.outDir, name);
@@ -170,15 +198,18 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   for (const modelId of args.modelIds) await write(`${modelId}.results.json`, resultsToJson(results.get(modelId)!));
   await write('metrics.csv', metricsToCsv(metrics, context));
   await write('metrics.json', metricsToJson(metrics, hasTargets ? { ...context, targets: args.targets } : context));
+  await write(PROVENANCE_FILE_NAME, JSON.stringify(provenance, null, 2) + '\n');
 
   const persons = metrics[0]?.perImage.reduce((sum, image) => sum + image.persons.length, 0) ?? 0;
   io.stdout(
     `Protocol: ${args.protocol}. ${PROTOCOL_DESCRIPTIONS[args.protocol]}\n` +
       `Backend: ${backend} (Node). ${evaluatedIds.length} of ${gt.images.length} ground-truth images scored, ${persons} scorable persons.\n\n`,
   );
-  io.stdout(metricsTable(metrics));
+  io.stdout(metricsTable(metrics, published));
+  io.stdout(publishedFootnotes(metrics, published));
   if (hasTargets) io.stdout(`\nVerdict:\n${verdictLines(verdict(metrics, args.targets))}`);
+  io.stdout(`\nProvenance:\n${provenanceLines(provenance).map((line) => `  ${line}\n`).join('')}`);
   io.stdout(`\nWrote ${files.join(', ')}\n`);
   progress.log(`done in ${((performance.now() - startedMs) / 1000).toFixed(1)} s`);
-  return { metrics, files, backend };
+  return { metrics, files, backend, provenance };
 }

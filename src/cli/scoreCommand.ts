@@ -1,8 +1,11 @@
 /** `keypoint-bench score`: the COCO keypoint stats (pycocotools' summary) and PCK of an existing results file. */
 
+import { basename } from 'node:path';
 import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { buildProvenance, provenanceLines, type Provenance } from '../core/evaluation/provenance';
 import { cocoSummaryLines } from '../core/evaluation/summary';
 import type { ScoreArgs } from './args';
+import { fileSha256, gitCommit } from './provenanceInputs';
 import { loadGroundTruth, loadResults } from './inputs';
 import { formatStat, type CliIo } from './terminal';
 
@@ -18,9 +21,11 @@ export interface ScoreJson {
   summaryLines: string[];
   pck: ModelMetrics['pck'];
   perKeypoint: ModelMetrics['perKeypoint'];
+  /** Ground truth (with its sha256), what was scored, app version and date; no models ran, so no backend. */
+  provenance: Provenance;
 }
 
-export async function runScore(args: ScoreArgs, io: CliIo): Promise<ScoreJson> {
+export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () => Date; appVersion?: string } = {}): Promise<ScoreJson> {
   const warn = (line: string) => io.stderr(`warning: ${line}\n`);
   const gt = await loadGroundTruth(args.gtPath, warn);
   const results = await loadResults(args.resultsPath, gt, warn);
@@ -36,6 +41,18 @@ export async function runScore(args: ScoreArgs, io: CliIo): Promise<ScoreJson> {
     latenciesMs: [],
     pck: args.pck,
   });
+  const provenance = buildProvenance({
+    appVersion: options.appVersion ?? gitCommit(),
+    date: options.now?.() ?? new Date(),
+    groundTruth: { fileName: basename(args.gtPath), sha256: await fileSha256(args.gtPath) },
+    metrics: [metrics],
+    models: [],
+    importedPredictions: [{ columnId: metrics.columnId, label: args.resultsPath, fileName: basename(args.resultsPath) }],
+    backend: null,
+    threads: null,
+    protocol: metrics.protocol,
+    confidenceThreshold: null,
+  });
   const out: ScoreJson = {
     gt: args.gtPath,
     results: args.resultsPath,
@@ -45,6 +62,7 @@ export async function runScore(args: ScoreArgs, io: CliIo): Promise<ScoreJson> {
     summaryLines: cocoSummaryLines(metrics.stats),
     pck: metrics.pck,
     perKeypoint: metrics.perKeypoint,
+    provenance,
   };
   if (args.json) {
     io.stdout(JSON.stringify(out, null, 2) + '\n');
@@ -53,7 +71,8 @@ export async function runScore(args: ScoreArgs, io: CliIo): Promise<ScoreJson> {
     io.stdout(
       `${out.summaryLines.join('\n')}\n` +
         ` PCK@${pck.alpha} (${pck.normalizer}) = ${formatStat(pck.value)}  ` +
-        `(${pck.personsEvaluated} persons scored, ${pck.personsSkipped} skipped; ${out.detections} detections on ${out.images} images)\n`,
+        `(${pck.personsEvaluated} persons scored, ${pck.personsSkipped} skipped; ${out.detections} detections on ${out.images} images)\n` +
+        `\nProvenance:\n${provenanceLines(provenance).map((line) => `  ${line}\n`).join('')}`,
     );
   }
   return out;

@@ -2,6 +2,8 @@
 
 import { formatFixed3LikePython } from '../core/metrics/numpyCompat';
 import type { ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { PUBLISHED_NOTE, formatPublished } from '../core/evaluation/published';
+import type { PublishedFigure } from '../core/types';
 import type { VerdictRow } from '../core/evaluation/verdict';
 
 /** Where the CLI writes; tests pass their own. */
@@ -79,14 +81,18 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** The metrics table of `eval`: AP, AP50, AP75, AR, PCK@α and median latency per model. */
-export function metricsTable(metrics: readonly ModelMetrics[]): string {
+/**
+ * The metrics table of `eval`: AP, the published figure beside it (marked *, see `publishedFootnotes`), AP50, AP75,
+ * AR, PCK@α and median latency per model.
+ */
+export function metricsTable(metrics: readonly ModelMetrics[], published: Readonly<Record<string, PublishedFigure>> = {}): string {
   const alpha = metrics[0]?.pck.alpha ?? 0.2;
   const normalizer = metrics[0]?.pck.normalizer ?? 'bbox';
-  const header = ['Model', 'AP', 'AP50', 'AP75', 'AR', `PCK@${alpha} (${normalizer})`, 'median ms', 'images', 'detections'];
+  const header = ['Model', 'AP', 'published*', 'AP50', 'AP75', 'AR', `PCK@${alpha} (${normalizer})`, 'median ms', 'images', 'detections'];
   const rows = metrics.map((m) => [
     `${m.displayName} [${m.columnId}]`,
     formatStat(m.stats.AP),
+    published[m.columnId] ? formatStat(published[m.columnId]!.value) : '—',
     formatStat(m.stats.AP50),
     formatStat(m.stats.AP75),
     formatStat(m.stats.AR),
@@ -96,6 +102,16 @@ export function metricsTable(metrics: readonly ModelMetrics[]): string {
     String(m.detections),
   ]);
   return formatTable(header, rows);
+}
+
+/** What the * of the table's published column means: the note, then each figure with where it was measured. */
+export function publishedFootnotes(metrics: readonly ModelMetrics[], published: Readonly<Record<string, PublishedFigure>>): string {
+  const lines = metrics.flatMap((m) => {
+    const figure = published[m.columnId];
+    return figure ? [`  ${m.columnId}: ${formatPublished(figure)}, ${figure.conditionsShort} (${figure.source.url})`] : [];
+  });
+  if (lines.length === 0) return '';
+  return `* ${PUBLISHED_NOTE} Conditions in full: metrics.json "published".\n${lines.join('\n')}\n`;
 }
 
 export function verdictLines(rows: readonly VerdictRow[]): string {

@@ -1,7 +1,8 @@
-import type { KeypointLayoutId, ModelFamily, ModelInfo, ModelManifest } from './types';
+import type { KeypointLayoutId, ModelFamily, ModelInfo, ModelManifest, PublishedMetric } from './types';
 
 const FAMILIES: readonly ModelFamily[] = ['movenet', 'blazepose', 'posenet'];
 const LAYOUTS: readonly KeypointLayoutId[] = ['coco17', 'blazepose33'];
+const PUBLISHED_METRICS: readonly PublishedMetric[] = ['mAP'];
 
 /** Checks models/manifest.json's shape; throws naming the first bad entry. */
 export function parseModelManifest(json: unknown): ModelManifest {
@@ -40,4 +41,17 @@ function checkModel(model: ModelInfo, where: string): void {
     if (!/^[0-9a-f]{64}$/.test(file.sha256)) fail(`${file.name}: sha256 must be 64 hex digits`);
   }
   if (!model.upstream?.model || !model.upstream.licence || !model.upstream.url) fail('upstream needs model, url and licence');
+  if (model.published !== undefined) checkPublished(model.published, fail);
+}
+
+/** A published figure must say what it measures, on what, and where it was published, or it cannot be read beside ours. */
+function checkPublished(figure: NonNullable<ModelInfo['published']>, fail: (what: string) => never): void {
+  if (typeof figure !== 'object' || figure === null) fail('published must be an object');
+  if (!PUBLISHED_METRICS.includes(figure.metric)) fail(`published: unknown metric '${String(figure.metric)}'`);
+  // Cards print percentages; the manifest keeps fractions like the measured stats, so 72.0 here is a mistake.
+  if (typeof figure.value !== 'number' || !(figure.value >= 0 && figure.value <= 1)) fail('published: value must be a fraction in [0, 1]');
+  for (const field of ['conditionsShort', 'dataset', 'conditions', 'modelVersion'] as const) {
+    if (typeof figure[field] !== 'string' || figure[field].trim() === '') fail(`published: missing ${field}`);
+  }
+  if (!figure.source?.title || !/^https:\/\/\S+$/.test(figure.source.url ?? '')) fail('published: source needs a title and an https url');
 }

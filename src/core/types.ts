@@ -53,6 +53,30 @@ export interface ModelInfo {
   source: { package: string; version: string };
   files: ModelFileEntry[];
   upstream: { model: string; url: string; licence: string };
+  /** The accuracy its authors published, shown beside the measured AP; absent where none was found. */
+  published?: PublishedFigure;
+}
+
+/** Metrics a published figure can be given in; 'mAP' is COCO keypoint AP (OKS 0.50:0.95), comparable to the measured AP. */
+export type PublishedMetric = 'mAP';
+
+/**
+ * An accuracy figure from a model card or paper, with what it was measured on. Never measured here: the
+ * dataset, crops and model build differ from a run of this app, so it is shown beside the measured AP, not as it.
+ */
+export interface PublishedFigure {
+  metric: PublishedMetric;
+  /** A fraction in [0, 1], like the measured stats (a card's "72.0" is 0.72). */
+  value: number;
+  /** A few words on where it was measured, printed beside the figure, e.g. "COCO single-person crops, TFLite FP16". */
+  conditionsShort: string;
+  /** Dataset and how it was filtered or cropped. */
+  dataset: string;
+  /** What else differs from a run here (runtime, input, pipeline). */
+  conditions: string;
+  /** The build the figure was measured on, and how it relates to the weights this app runs. */
+  modelVersion: string;
+  source: { title: string; url: string };
 }
 
 export interface ModelManifest {

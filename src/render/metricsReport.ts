@@ -7,15 +7,20 @@ export interface MetricsReportSpec {
   /** e.g. ["Protocol: person crops (25% margin)", "Backend: wasm", "PCK α 0.2 of bbox", "Date …"]. */
   facts: string[];
   table: { header: string[]; rows: { cells: string[]; colour: string }[] };
+  /** Lines under the table: the note on published figures and what each was measured on. */
+  notes: string[];
   /** One line per column: "PASS · AP 0.712 ≥ 0.600 · …". */
   verdictLines: { text: string; pass: boolean | null; colour: string }[];
   charts: { image: CanvasImageSource; widthPx: number; heightPx: number }[];
+  /** Where the metrics came from, one line each (`provenanceLines` of core/evaluation/provenance.ts). */
+  provenance: string[];
 }
 
 const L = { marginPx: 24, lineHeightPx: 22, widthPx: 1200, chartGapPx: 12 } as const;
 
 export function metricsReportSizePx(spec: MetricsReportSpec): { width: number; height: number } {
-  const textLines = 2 + spec.facts.length + 1 + (spec.table.rows.length + 1) + 1 + 1 + spec.verdictLines.length;
+  const provenanceLines = spec.provenance.length > 0 ? 1 + 1 + spec.provenance.length : 0;
+  const textLines = 2 + spec.facts.length + 1 + (spec.table.rows.length + 1) + spec.notes.length + 1 + 1 + spec.verdictLines.length + provenanceLines;
   const chartsHeight = spec.charts.reduce((sum, c) => sum + (c.heightPx * (L.widthPx - 2 * L.marginPx)) / c.widthPx + L.chartGapPx, 0);
   return { width: L.widthPx, height: Math.ceil(2 * L.marginPx + textLines * L.lineHeightPx + chartsHeight) };
 }
@@ -50,6 +55,11 @@ export function paintMetricsReport(ctx: Canvas2D, spec: MetricsReportSpec): void
     row.cells.forEach((cell, i) => ctx.fillText(cell, xOf(i) + (i === 0 ? 16 : 0), y));
     y += L.lineHeightPx;
   }
+  ctx.fillStyle = REPORT_STYLE.textColour;
+  for (const note of spec.notes) {
+    ctx.fillText(note, L.marginPx, y);
+    y += L.lineHeightPx;
+  }
   y += L.lineHeightPx;
   ctx.font = REPORT_STYLE.headingFont;
   ctx.fillStyle = REPORT_STYLE.titleColour;
@@ -60,6 +70,19 @@ export function paintMetricsReport(ctx: Canvas2D, spec: MetricsReportSpec): void
     ctx.fillStyle = verdictColour(line.pass);
     ctx.fillText(line.text, L.marginPx, y);
     y += L.lineHeightPx;
+  }
+  if (spec.provenance.length > 0) {
+    y += L.lineHeightPx;
+    ctx.font = REPORT_STYLE.headingFont;
+    ctx.fillStyle = REPORT_STYLE.titleColour;
+    ctx.fillText('Provenance', L.marginPx, y);
+    y += L.lineHeightPx;
+    ctx.font = REPORT_STYLE.textFont;
+    ctx.fillStyle = REPORT_STYLE.textColour;
+    for (const line of spec.provenance) {
+      ctx.fillText(line, L.marginPx, y);
+      y += L.lineHeightPx;
+    }
   }
   for (const chart of spec.charts) {
     const width = L.widthPx - 2 * L.marginPx;

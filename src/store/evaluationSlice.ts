@@ -9,6 +9,8 @@ export type MainView = 'gallery' | 'metrics' | 'failures' | 'benchmark';
 
 export interface GroundTruthState {
   fileName: string;
+  /** sha256 of the file's bytes as loaded, for provenance; null where Web Crypto is unavailable (no secure context). */
+  sha256: string | null;
   dataset: CocoKeypointsGroundTruth;
   problems: readonly ParseProblem[];
 }

@@ -1,6 +1,7 @@
 import { parseJsonText } from '../core/coco/jsonInput';
 import { parseGroundTruth } from '../core/coco/parseGroundTruth';
 import { parseResults } from '../core/coco/parseResults';
+import { sha256Hex } from '../core/evaluation/provenance';
 import type { CocoKeypointResult } from '../core/coco/cocoTypes';
 import { useAppStore } from './appStore';
 import type { PendingPredictions } from './evaluationSlice';
@@ -95,7 +96,9 @@ export function fileEntriesOf(entries: readonly unknown[], parsed: readonly Coco
  */
 export async function importJsonFile(file: Blob, fileName: string): Promise<void> {
   const store = useAppStore.getState();
-  const parsed = parseJsonText(await file.text());
+  // Bytes first: the ground truth's sha256 must be of the file exactly as loaded (provenance in every export).
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const parsed = parseJsonText(new TextDecoder().decode(bytes));
   if (!parsed.ok) {
     store.pushNotice('evaluation', `${fileName}: not JSON (${parsed.error})`);
     return;
@@ -115,7 +118,8 @@ export async function importJsonFile(file: Blob, fileName: string): Promise<void
       for (const problem of outcome.problems) store.pushNotice('evaluation', `${fileName}: ${problem.message}`);
       return;
     }
-    store.setGroundTruth({ fileName, dataset: outcome.value, problems: outcome.problems });
+    const sha256 = await sha256Hex(bytes);
+    useAppStore.getState().setGroundTruth({ fileName, sha256, dataset: outcome.value, problems: outcome.problems });
     const pending: PendingPredictions[] = useAppStore.getState().pendingPredictions;
     useAppStore.getState().setPendingPredictions([]);
     for (const entry of pending) addPredictions(entry.fileName, entry.json);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWasmThreads } from '../../src/core/backendDecision';
+import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
 import {
   MODELS,
@@ -214,7 +215,9 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     const state = await getState(page);
     const image = state.images.find((im) => im.name === name);
     if (!image) throw new Error(`${name} not in the store`);
-    const expectedSingle = screenshotSizePx(ALL_MODEL_IDS.length, [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }], SCREENSHOT_LAYOUT.singleCellWidthPx);
+    // Without ground truth the only titled block is the provenance (core/evaluation/provenance.ts).
+    const provenanceBlock = [provenanceLineCount({ groundTruth: false, models: ALL_MODEL_IDS.length, importedPredictions: 0 })];
+    const expectedSingle = screenshotSizePx(ALL_MODEL_IDS.length, [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }], SCREENSHOT_LAYOUT.singleCellWidthPx, provenanceBlock);
 
     const exportPng = async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
@@ -274,7 +277,7 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     const gridSize = await exportPng();
     const expectedGridWidth = 2 * SCREENSHOT_LAYOUT.marginPx + ALL_MODEL_IDS.length * SCREENSHOT_LAYOUT.gridCellWidthPx + (ALL_MODEL_IDS.length - 1) * SCREENSHOT_LAYOUT.gapPx;
     expect(gridSize.width).toBe(expectedGridWidth);
-    expect(gridSize).toEqual(screenshotSizePx(ALL_MODEL_IDS.length, rows, SCREENSHOT_LAYOUT.gridCellWidthPx));
+    expect(gridSize).toEqual(screenshotSizePx(ALL_MODEL_IDS.length, rows, SCREENSHOT_LAYOUT.gridCellWidthPx, provenanceBlock));
   });
 
   it('made only same-origin requests, including the worker that fetched the weights', () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWasmThreads } from '../../src/core/backendDecision';
+import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
 import type { BenchmarkReport } from '../../src/store/benchmarkRunner';
 import { PEOPLE_DIR, foreignRequests, getState, openApp, pngSize, waitForBackend, waitForCellsDone, type AppSession } from './harness';
@@ -74,8 +75,10 @@ describe('benchmark view', () => {
     const [shot] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
     const size = pngSize(readFileSync(await shot.path()));
     const rows = [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }];
-    expect(size).toEqual(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [report.rows.length]));
-    expect(size.height).toBeGreaterThan(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx).height);
+    // Titled blocks: the benchmark, and the provenance that every screenshot carries (no ground truth here).
+    const provenanceBlock = provenanceLineCount({ groundTruth: false, models: state.selectedModelIds.length, importedPredictions: 0 });
+    expect(size).toEqual(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [report.rows.length, provenanceBlock]));
+    expect(size.height).toBeGreaterThan(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [provenanceBlock]).height);
     expect(foreignRequests(app.requests, app.baseUrl)).toEqual([]);
   });
 });

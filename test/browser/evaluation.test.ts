@@ -9,6 +9,7 @@
  * in order and build on each other. Models: the default pair, MoveNet Lightning and BlazePose lite.
  * Fixtures: test/fixtures/evaluation (see SOURCES.md there; made by make-fixtures.mjs).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -20,12 +21,14 @@ import { parseResults } from '../../src/core/coco/parseResults';
 import { posesToCocoResults } from '../../src/core/evaluation/conversion';
 import { evaluateColumn, type ModelMetrics } from '../../src/core/evaluation/evaluateColumn';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from '../../src/core/evaluation/protocol';
+import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { pairPosesWithAnnotations } from '../../src/core/gtMatching';
 import { toCoco17 } from '../../src/core/keypointMapping';
 import { COCO17 } from '../../src/core/skeletons';
 import type { Pose } from '../../src/core/types';
 import { modelInfo } from '../../src/inference/modelCatalogue';
 import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/store/appStore';
 import {
   PEOPLE_DIR,
   REPO_ROOT,
@@ -56,6 +59,7 @@ const NOT_IN_GT = '000000234748.jpg';
 const CELL_TIMEOUT_MS = 150_000;
 
 const gtText = readFileSync(GT_PATH, 'utf8');
+const GT_SHA256 = createHash('sha256').update(readFileSync(GT_PATH)).digest('hex');
 const gt = parsedGroundTruth(gtText);
 const noisyText = readFileSync(NOISY_PATH, 'utf8');
 /** The metrics table's "Images" cell of a column scored on the four added images the ground truth lists. */
@@ -128,7 +132,7 @@ async function metricsRows(page: Page): Promise<MetricsRow[]> {
       AP: row.querySelector('td[data-stat=AP]')?.textContent ?? '',
       AR: row.querySelector('td[data-stat=AR]')?.textContent ?? '',
       PCK: row.querySelector('td[data-stat=PCK]')?.textContent ?? '',
-      images: row.querySelectorAll('td')[6]?.textContent ?? '',
+      images: row.querySelector('td[data-stat=images]')?.textContent ?? '',
     })),
   );
 }
@@ -403,7 +407,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     await alphaInput.fill('0.1');
     await normaliser.selectOption('torso');
     await expect.poll(() => evaluationState(page).then((e) => e.pck)).toEqual({ alpha: 0.1, normalizer: 'torso' });
-    await expect.poll(() => page.getByTestId('metrics-table').locator('thead th').nth(5).textContent()).toBe('PCK@0.1');
+    await expect.poll(() => page.getByTestId('metrics-table').locator('thead th').nth(6).textContent()).toBe('PCK@0.1');
     const torsoState = await getState(page);
     const torsoRows = await metricsRows(page);
     for (const modelId of MODEL_IDS) {
@@ -540,6 +544,14 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       }
       expect(Number(row[col('AP')])).toBeCloseTo(metrics?.stats.AP ?? Number.NaN, 12);
       expect(`${row[col('images_evaluated')]}/${row[col('images_total')]}`).toBe(shown?.images);
+      // Provenance on every row: the ground truth's sha256 is of the dropped file's bytes; weights from the manifest.
+      expect(row[col('gt_file')]).toBe('annotations.json');
+      expect(row[col('gt_sha256')]).toBe(GT_SHA256);
+      expect(row[col('app_version')]).toMatch(/^([0-9a-f]{4,40}|unknown)$/);
+      if (id !== externalId) {
+        for (const file of modelInfo(id).files) expect(row[col('weights_sha256')]).toContain(`${file.name} ${file.sha256}`);
+        expect(Number(row[col('published_value')]), id).toBe(modelInfo(id).published?.value);
+      }
     }
 
     // JSON: the protocol (and its description), every column, the targets and the same verdict.
@@ -550,8 +562,12 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       metrics: { columnId: string; displayName: string; stats: Record<string, number> }[];
       targets: { apMin: number | null };
       verdict: { columnId: string; pass: boolean | null }[];
+      provenance: { groundTruth: { sha256: string }; protocol: string; models: { id: string }[]; confidenceThreshold: number };
     };
     expect(report.protocol).toBe('crops');
+    expect(report.provenance.groundTruth.sha256).toBe(GT_SHA256);
+    expect(report.provenance.models.map((m) => m.id)).toEqual([...MODEL_IDS]);
+    expect(report.provenance.confidenceThreshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(report.protocolDescription).toBe(PROTOCOL_DESCRIPTIONS.crops);
     expect(report.metrics.map((m) => m.columnId)).toEqual(columnIds);
     for (const m of report.metrics) expect(m.stats['AP'], m.columnId).toBeCloseTo(metricsOf(m.columnId)?.stats.AP ?? Number.NaN, 12);
@@ -571,7 +587,8 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       'blazepose-lite': 'BlazePose_lite.results.json',
       [externalId]: 'GT_4_noise.results.json',
     };
-    expect(Object.keys(files).sort()).toEqual(Object.values(fileOfColumn).sort());
+    expect(Object.keys(files).sort()).toEqual([...Object.values(fileOfColumn), 'provenance.json'].sort());
+    expect((JSON.parse(strFromU8(files['provenance.json'] ?? new Uint8Array())) as { groundTruth: { sha256: string } }).groundTruth.sha256).toBe(GT_SHA256);
     const scoredImageIds = ADDED.map((name) => gtImageByName.get(name)?.id).filter((id) => id !== undefined);
     for (const [columnId, name] of Object.entries(fileOfColumn)) {
       const parsed = parseResults(strFromU8(files[name] ?? new Uint8Array()), { groundTruth: gt });
@@ -644,9 +661,12 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const screenshotRows = visible.slice(0, 12).map((im) => ({ imageSizePx: { width: im.widthPx, height: im.heightPx } }));
     expect(screenshot.fileName).toMatch(/^keypoint-bench-.*\.png$/);
     const size = pngSize(screenshot.bytes);
-    expect(size).toEqual(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx, columnIds.length));
+    // Sections: the verdict (a line per column), the published figures (one per model + the note), and the provenance
+    // (version, ground truth name and sha256, scored, backend, threshold, a line per model and per import).
+    const sectionLines = [columnIds.length, MODEL_IDS.length + 1, provenanceLineCount({ groundTruth: true, models: MODEL_IDS.length, importedPredictions: 1 })];
+    expect(size).toEqual(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx, sectionLines));
     expect(size.height).toBeGreaterThan(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx).height);
-    console.log(`screenshot: ${size.width}×${size.height}, ${screenshotRows.length} rows × ${columnIds.length} columns + ${columnIds.length} verdict lines`);
+    console.log(`screenshot: ${size.width}×${size.height}, ${screenshotRows.length} rows × ${columnIds.length} columns + ${sectionLines.join('/')} verdict/published/provenance lines`);
     await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${screenshot.fileName} (${size.width}×${size.height})`);
   });
 

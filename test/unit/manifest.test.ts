@@ -120,3 +120,53 @@ describe('parseModelManifest on broken manifests', () => {
     expect(() => parseModelManifest(broken(edit))).toThrow(message);
   });
 });
+
+describe('published figures', () => {
+  // As printed on the cards, checked against them (sources in each entry): TensorFlow Lite pose estimation
+  // benchmarks (MoveNet FP16, PoseNet FP32, COCO single-person crops) and MediaPipe Pose quality (Yoga set).
+  const CARD_FIGURES: Record<string, number> = {
+    'movenet-lightning': 0.63,
+    'movenet-thunder': 0.72,
+    'posenet-mobilenet': 0.456,
+    'blazepose-lite': 0.45,
+    'blazepose-full': 0.626,
+    'blazepose-heavy': 0.681,
+  };
+
+  it('gives each model its card figure, with dataset, conditions, build and an https source', () => {
+    for (const [id, value] of Object.entries(CARD_FIGURES)) {
+      const published = manifest.models.find((m) => m.id === id)?.published;
+      expect(published, id).toBeDefined();
+      expect(published!.metric, id).toBe('mAP');
+      expect(published!.value, id).toBe(value);
+      expect(published!.source.url, id).toMatch(/^https:\/\//);
+    }
+    // No figure could be found for MultiPose: none is invented.
+    expect(manifest.models.find((m) => m.id === 'movenet-multipose')?.published).toBeUndefined();
+  });
+
+  it('gives a box-input variant its base model figure, saying the figure is for the full pipeline', () => {
+    for (const model of manifest.models.filter((m) => m.id.endsWith('-box'))) {
+      const base = manifest.models.find((m) => m.id === model.id.replace(/-box$/, ''));
+      expect(model.published?.value, model.id).toBe(base?.published?.value);
+      expect(model.published?.conditions, model.id).toMatch(/published for the full pipeline/);
+    }
+  });
+
+  const withPublished = (edit: (figure: Record<string, unknown>) => void): unknown => {
+    const copy = structuredClone(rawManifest) as ModelManifest;
+    const thunder = copy.models.find((m) => m.id === 'movenet-thunder')!;
+    edit(thunder.published as unknown as Record<string, unknown>);
+    return copy;
+  };
+
+  it.each([
+    ['a percentage instead of a fraction', (f: Record<string, unknown>) => { f['value'] = 72; }, /\(movenet-thunder\): published: value must be a fraction/],
+    ['an unknown metric', (f: Record<string, unknown>) => { f['metric'] = 'PCK'; }, /\(movenet-thunder\): published: unknown metric 'PCK'/],
+    ['no conditions', (f: Record<string, unknown>) => { f['conditions'] = ' '; }, /\(movenet-thunder\): published: missing conditions/],
+    ['no short conditions', (f: Record<string, unknown>) => { delete f['conditionsShort']; }, /\(movenet-thunder\): published: missing conditionsShort/],
+    ['a plain-http source', (f: Record<string, unknown>) => { f['source'] = { title: 't', url: 'http://example.com' }; }, /\(movenet-thunder\): published: source needs a title and an https url/],
+  ])('rejects %s', (_what, edit, message) => {
+    expect(() => parseModelManifest(withPublished(edit))).toThrow(message);
+  });
+});

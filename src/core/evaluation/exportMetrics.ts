@@ -1,16 +1,18 @@
 /** Metrics as files: CSV (one row per column, for spreadsheets) and JSON (everything, for scripts). */
 
 import { KEYPOINT_STATS_NAMES } from '../metrics/cocoEval';
+import type { PublishedFigure } from '../types';
 import type { ModelMetrics } from './evaluateColumn';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from './protocol';
+import { PUBLISHED_NOTE, publishedConditionsText } from './published';
+import { weightsText, type Provenance } from './provenance';
 import { verdict, type VerdictTargets } from './verdict';
 
 export interface ExportContext {
-  protocol: EvaluationProtocol;
-  /** tfjs backend the models ran on (e.g. 'wasm'); null when unknown (imported predictions only). */
-  backend: string | null;
-  /** When the metrics were computed, ISO 8601. */
-  dateIso: string;
+  /** Where the metrics came from (ground truth, app build, weights, backend, protocol, date): written into every export. */
+  provenance: Provenance;
+  /** Published figures by column id (`publishedByColumn`); columns without one get empty fields. */
+  published: Readonly<Record<string, PublishedFigure>>;
 }
 
 /** Version of the metrics.json layout; bumped when a field changes meaning. */
@@ -38,6 +40,7 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
   const first = metrics[0];
   const sharedPck = first && metrics.every((m) => m.pck.alpha === first.pck.alpha && m.pck.normalizer === first.pck.normalizer);
   const pckHeader = sharedPck ? `PCK@${first.pck.alpha}` : 'PCK';
+  const p = context.provenance;
   const header = [
     'column_id',
     'model',
@@ -53,25 +56,66 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
     'pck_normalizer',
     'pck_persons_skipped',
     'median_latency_ms',
+    ...PUBLISHED_CSV_COLUMNS,
+    ...PROVENANCE_CSV_COLUMNS,
   ];
-  const rows = metrics.map((m) => [
-    m.columnId,
-    m.displayName,
-    m.protocol,
-    context.backend,
-    context.dateIso,
-    m.imagesEvaluated,
-    m.imagesTotal,
-    m.detections,
-    ...KEYPOINT_STATS_NAMES.map((name) => m.stats[name]),
-    m.pck.value,
-    m.pck.alpha,
-    m.pck.normalizer,
-    m.pck.personsSkipped,
-    m.medianLatencyMs,
-  ]);
+  const rows = metrics.map((m) => {
+    const published = context.published[m.columnId];
+    const model = p.models.find((entry) => entry.id === m.columnId);
+    const imported = p.importedPredictions.find((entry) => entry.columnId === m.columnId);
+    return [
+      m.columnId,
+      m.displayName,
+      m.protocol,
+      p.backend,
+      p.dateIso,
+      m.imagesEvaluated,
+      m.imagesTotal,
+      m.detections,
+      ...KEYPOINT_STATS_NAMES.map((name) => m.stats[name]),
+      m.pck.value,
+      m.pck.alpha,
+      m.pck.normalizer,
+      m.pck.personsSkipped,
+      m.medianLatencyMs,
+      // Published figures: the authors' conditions travel with the number, so a spreadsheet cannot lose them.
+      published?.metric ?? null,
+      published?.value ?? null,
+      published ? publishedConditionsText(published) : null,
+      // Provenance, repeated on every row so that any row copied elsewhere still says where it came from.
+      p.appVersion,
+      p.groundTruth?.fileName ?? null,
+      p.groundTruth?.sha256 ?? null,
+      p.imagesScored,
+      p.peopleScored,
+      p.threads?.count ?? null,
+      p.threads?.detail ?? null,
+      p.confidenceThreshold,
+      model ? model.package : null,
+      model ? weightsText(model) : null,
+      imported?.fileName ?? null,
+    ];
+  });
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
+
+/** The published-figure columns of the CSV, after the measured ones. */
+export const PUBLISHED_CSV_COLUMNS = ['published_metric', 'published_value', 'published_conditions'] as const;
+
+/** The provenance columns of the CSV, last. */
+export const PROVENANCE_CSV_COLUMNS = [
+  'app_version',
+  'gt_file',
+  'gt_sha256',
+  'gt_images_scored',
+  'gt_people_scored',
+  'threads',
+  'threads_detail',
+  'confidence_threshold',
+  'weights_package',
+  'weights_sha256',
+  'predictions_file',
+] as const;
 
 /** What metricsToJson writes. */
 export interface MetricsJson {
@@ -82,6 +126,9 @@ export interface MetricsJson {
   protocolDescription: string;
   backend: string | null;
   notes: string[];
+  provenance: Provenance;
+  /** Published figures by column id, for reading beside `metrics[i].stats.AP`; see `notes` on why they differ. */
+  published: Record<string, PublishedFigure>;
   metrics: ModelMetrics[];
   targets?: VerdictTargets;
   verdict?: ReturnType<typeof verdict>;
@@ -92,18 +139,27 @@ export function metricsToJson(
   metrics: readonly ModelMetrics[],
   context: ExportContext & { targets?: VerdictTargets },
 ): string {
+  const p = context.provenance;
+  const published: Record<string, PublishedFigure> = {};
+  for (const m of metrics) {
+    const figure = context.published[m.columnId];
+    if (figure) published[m.columnId] = figure;
+  }
   const out: MetricsJson = {
     tool: 'keypoint-bench',
     formatVersion: METRICS_JSON_FORMAT_VERSION,
-    dateIso: context.dateIso,
-    protocol: context.protocol,
-    protocolDescription: PROTOCOL_DESCRIPTIONS[context.protocol],
-    backend: context.backend,
+    dateIso: p.dateIso,
+    protocol: p.protocol,
+    protocolDescription: PROTOCOL_DESCRIPTIONS[p.protocol],
+    backend: p.backend,
     notes: [
       'stats are pycocotools keypoint stats (fractions); -1 means the area range has no ground-truth person.',
       'pck.alpha is a fraction of the person size (normalizer bbox: max(w, h) of the GT box; torso: shoulder-hip distance).',
       'Latencies are milliseconds per image (model time: preprocessing, inference, postprocessing).',
+      `${PUBLISHED_NOTE} Each published entry names its dataset, conditions, build and source.`,
     ],
+    provenance: p,
+    published,
     metrics: [...metrics],
   };
   if (context.targets) {

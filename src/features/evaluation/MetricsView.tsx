@@ -1,17 +1,22 @@
 import type { ChartConfiguration } from 'chart.js';
 import { zipSync, strToU8 } from 'fflate';
 import { useId, useMemo, useRef, useState } from 'react';
-import { metricsToCsv, metricsToJson } from '../../core/evaluation/exportMetrics';
+import { metricsToCsv, metricsToJson, type ExportContext } from '../../core/evaluation/exportMetrics';
 import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
-import { renderMetricsReportPng, type MetricsReportSpec } from '../../render/metricsReport';
+import { PUBLISHED_NOTE, publishedByColumn, publishedConditionsText } from '../../core/evaluation/published';
+import type { PublishedFigure } from '../../core/types';
+import { MODELS } from '../../inference/modelCatalogue';
+import { renderMetricsReportPng } from '../../render/metricsReport';
 import { useAppStore } from '../../store/appStore';
 import { useEvaluationSnapshot, verdictText, type EvaluationSnapshot } from '../../store/evaluationResults';
+import { exportProvenance, exportPublished } from '../../store/exportProvenance';
 import { ChartCanvas } from '../../ui/ChartCanvas';
 import { downloadBlob, safeFileStem, timestampStem } from '../../ui/download';
+import { buildMetricsReportSpec, fmtMs, fmtStat as fmt } from './metricsReportSpec';
 
-const fmt = (value: number | null | undefined, digits = 3) =>
-  value === null || value === undefined || !Number.isFinite(value) ? '—' : value < 0 ? 'n/a' : value.toFixed(digits);
-const fmtMs = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
+/** Every model's published figure, by model id (= column id of a model column). */
+const PUBLISHED = publishedByColumn(MODELS);
+const NO_PUBLISHED_FIGURE = 'No published figure for this column (none found for the model, or imported predictions).';
 
 function TargetInput({ label, value, onChange, step, unit }: { label: string; value: number | null; onChange: (v: number | null) => void; step: number; unit?: string }) {
   const id = useId();
@@ -83,6 +88,20 @@ function perKeypointConfig(
   };
 }
 
+/** The file of the COCO results zip that says where the results came from. */
+const PROVENANCE_FILE_NAME = 'provenance.json';
+
+/** The published figure beside the measured AP: the figure and where it was measured, everything else on hover. */
+function PublishedCell({ figure }: { figure: PublishedFigure | null }) {
+  if (!figure) return <td data-stat="published" title={NO_PUBLISHED_FIGURE}>—</td>;
+  return (
+    <td data-stat="published" title={publishedConditionsText(figure)}>
+      {figure.value.toFixed(3)}
+      <span className="hint"> ({figure.conditionsShort})</span>
+    </td>
+  );
+}
+
 /** The decision view: metrics per model, PCK curve, per-keypoint detection rate, verdict against targets, exports. */
 export function MetricsView() {
   const snapshot = useEvaluationSnapshot();
@@ -91,7 +110,6 @@ export function MetricsView() {
   const setTargets = useAppStore((s) => s.setVerdictTargets);
   const pckAlpha = useAppStore((s) => s.pckAlpha);
   const pckNormalizer = useAppStore((s) => s.pckNormalizer);
-  const backend = useAppStore((s) => s.backend.active);
   const pushNotice = useAppStore((s) => s.pushNotice);
   const chartCanvases = useRef<(HTMLCanvasElement | null)[]>([null, null, null]);
   const [status, setStatus] = useState('');
@@ -111,27 +129,18 @@ export function MetricsView() {
   }
   if (!snapshot) return <div className="empty"><p>None of the added images is listed in the ground truth yet.</p></div>;
 
-  const context = { protocol: snapshot.protocol, backend, dateIso: new Date().toISOString() };
   const metrics = snapshot.columns.map((c) => c.metrics);
   const stem = `keypoint-bench-${timestampStem()}`;
+  // Read at click time, so the record says what the export was made from (backend, threshold, date) at that moment.
+  const exportContext = (): ExportContext => {
+    const state = useAppStore.getState();
+    return { provenance: exportProvenance(state, metrics), published: exportPublished(state) };
+  };
   const exportPng = async () => {
     try {
-      const spec: MetricsReportSpec = {
-        title: 'Keypoint Bench — is it good enough?',
-        facts: [
-          `Protocol: ${PROTOCOL_DESCRIPTIONS[snapshot.protocol]}`,
-          `Backend: ${backend ?? '—'} · PCK α ${pckAlpha} of ${pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'} · ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`,
-        ],
-        table: {
-          header: ['Model', 'AP', 'AP50', 'AP75', 'AR', `PCK@${pckAlpha}`, 'Median latency', 'Images'],
-          rows: snapshot.columns.map((c) => ({
-            colour: c.column.colour,
-            cells: [c.column.label, fmt(c.metrics.stats.AP), fmt(c.metrics.stats.AP50), fmt(c.metrics.stats.AP75), fmt(c.metrics.stats.AR), fmt(c.metrics.pck.value), fmtMs(c.metrics.medianLatencyMs), `${c.metrics.imagesEvaluated}/${c.metrics.imagesTotal}`],
-          })),
-        },
-        verdictLines: snapshot.verdict.map((row, i) => ({ text: verdictText(row), pass: row.pass, colour: snapshot.columns[i]?.column.colour ?? '#fff' })),
-        charts: chartCanvases.current.filter((c): c is HTMLCanvasElement => c !== null).map((c) => ({ image: c, widthPx: c.width, heightPx: c.height })),
-      };
+      const { provenance, published } = exportContext();
+      const charts = chartCanvases.current.filter((c): c is HTMLCanvasElement => c !== null).map((c) => ({ image: c, widthPx: c.width, heightPx: c.height }));
+      const spec = buildMetricsReportSpec({ snapshot, provenance, published, pckAlpha, pckNormalizer, charts });
       downloadBlob(await renderMetricsReportPng(spec), `${stem}-metrics.png`);
       setStatus(`Saved ${stem}-metrics.png`);
     } catch (error) {
@@ -141,6 +150,8 @@ export function MetricsView() {
   const exportZip = () => {
     const files: Record<string, Uint8Array> = {};
     for (const c of snapshot.columns) files[`${safeFileStem(c.column.label)}.results.json`] = strToU8(JSON.stringify(c.results));
+    // The results files stay plain COCO arrays (pycocotools loads them); where they came from travels beside them.
+    files[PROVENANCE_FILE_NAME] = strToU8(JSON.stringify(exportContext().provenance, null, 2) + '\n');
     downloadBlob(new Blob([zipSync(files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), `${stem}-coco-results.zip`);
   };
 
@@ -152,6 +163,9 @@ export function MetricsView() {
           <tr>
             <th scope="col">Model</th>
             <th scope="col" title="COCO keypoint AP, OKS 0.50:0.95">AP</th>
+            <th scope="col" title={PUBLISHED_NOTE}>
+              Published*
+            </th>
             <th scope="col">AP50</th>
             <th scope="col">AP75</th>
             <th scope="col" title="COCO keypoint AR, OKS 0.50:0.95">AR</th>
@@ -169,12 +183,13 @@ export function MetricsView() {
                 {c.column.label}
               </th>
               <td data-stat="AP">{fmt(c.metrics.stats.AP)}</td>
+              <PublishedCell figure={c.column.kind === 'model' ? (PUBLISHED[c.column.id] ?? null) : null} />
               <td>{fmt(c.metrics.stats.AP50)}</td>
               <td>{fmt(c.metrics.stats.AP75)}</td>
               <td data-stat="AR">{fmt(c.metrics.stats.AR)}</td>
               <td data-stat="PCK">{fmt(c.metrics.pck.value)}</td>
               <td>{fmtMs(c.metrics.medianLatencyMs)}</td>
-              <td>
+              <td data-stat="images">
                 {c.metrics.imagesEvaluated}/{c.metrics.imagesTotal}
               </td>
               <td>
@@ -189,6 +204,9 @@ export function MetricsView() {
           ))}
         </tbody>
       </table>
+      <div className="hint" data-testid="published-note">
+        * {PUBLISHED_NOTE} Hover a figure for its dataset, conditions and source.
+      </div>
       <div className="verdict" data-testid="verdict">
         <h3>Verdict</h3>
         <div className="targets">
@@ -205,10 +223,10 @@ export function MetricsView() {
         </ul>
       </div>
       <div className="row-buttons">
-        <button type="button" onClick={() => downloadBlob(new Blob([metricsToCsv(metrics, context)], { type: 'text/csv' }), `${stem}-metrics.csv`)}>
+        <button type="button" onClick={() => downloadBlob(new Blob([metricsToCsv(metrics, exportContext())], { type: 'text/csv' }), `${stem}-metrics.csv`)}>
           Export metrics CSV
         </button>
-        <button type="button" onClick={() => downloadBlob(new Blob([metricsToJson(metrics, { ...context, targets })], { type: 'application/json' }), `${stem}-metrics.json`)}>
+        <button type="button" onClick={() => downloadBlob(new Blob([metricsToJson(metrics, { ...exportContext(), targets })], { type: 'application/json' }), `${stem}-metrics.json`)}>
           Export metrics JSON
         </button>
         <button type="button" onClick={exportZip}>

@@ -1,10 +1,13 @@
+import { provenanceLines, type Provenance } from '../../core/evaluation/provenance';
+import { PUBLISHED_NOTE, formatPublished } from '../../core/evaluation/published';
 import { decodeForInference } from '../../media/imageFiles';
-import { SCREENSHOT_LAYOUT, type ScreenshotRow, type ScreenshotSpec } from '../../render/screenshot';
+import { SCREENSHOT_LAYOUT, type ScreenshotRow, type ScreenshotSection, type ScreenshotSpec } from '../../render/screenshot';
 import type { AppState } from '../../store/appStore';
 import { cellOf, columnsOf } from '../../store/columns';
 import { effectiveProtocol } from '../../store/evaluationSlice';
 import type { BenchmarkReport } from '../../store/benchmarkRunner';
-import { evaluationSnapshot, verdictText } from '../../store/evaluationResults';
+import { evaluationSnapshot, verdictText, type EvaluationSnapshot } from '../../store/evaluationResults';
+import { exportProvenance, exportPublished } from '../../store/exportProvenance';
 import { median } from '../../store/selectors';
 import { timestampStem } from '../../ui/download';
 import { cellOverlay } from '../../ui/overlays';
@@ -19,6 +22,29 @@ function benchmarkLines(report: BenchmarkReport): { text: string; pass: boolean 
         : `${row.displayName} · ${row.backend}: failed (${row.error ?? 'unknown'})`,
     pass: null,
   }));
+}
+
+/** Measured AP beside each model's published figure, with the note that they were measured differently. */
+function publishedLines(state: AppState, evaluation: EvaluationSnapshot | null): { text: string; pass: boolean | null }[] {
+  if (!evaluation) return [];
+  const published = exportPublished(state);
+  const lines = evaluation.columns.flatMap(({ column, metrics }) => {
+    const figure = published[column.id];
+    if (!figure) return [];
+    const ap = metrics.stats.AP >= 0 ? metrics.stats.AP.toFixed(3) : 'n/a';
+    return [{ text: `${column.label}: AP ${ap} measured here · published ${formatPublished(figure)} (${figure.conditionsShort})`, pass: null }];
+  });
+  return lines.length > 0 ? [...lines, { text: PUBLISHED_NOTE, pass: null }] : [];
+}
+
+/** The titled blocks under the legend: the verdict, published figures beside the measured AP, the benchmark, provenance. */
+export function reportSections(state: AppState, evaluation: EvaluationSnapshot | null, provenance: Provenance): ScreenshotSection[] {
+  return [
+    { title: 'Verdict', lines: evaluation ? evaluation.verdict.map((row) => ({ text: verdictText(row), pass: row.pass })) : [] },
+    { title: 'Published figures (other conditions)', lines: publishedLines(state, evaluation) },
+    { title: 'Benchmark (this device)', lines: state.benchmarkReport ? benchmarkLines(state.benchmarkReport) : [] },
+    { title: 'Provenance', lines: provenanceLines(provenance, { compactWeights: true }).map((text) => ({ text, pass: null })) },
+  ];
 }
 
 /** At most this many rows go into a grid export (the rows on screen, in order). */
@@ -72,19 +98,18 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
   }
   const evaluation = evaluationSnapshot(state);
   const protocol = effectiveProtocol(state);
+  const createdAt = new Date();
+  const provenance = exportProvenance(state, evaluation ? evaluation.columns.map((c) => c.metrics) : [], createdAt);
   const spec: ScreenshotSpec = {
     title: focused ? `Keypoint Bench — ${focused.name}` : `Keypoint Bench — ${rows.length} image${rows.length === 1 ? '' : 's'} × ${columns.length} column${columns.length === 1 ? '' : 's'}`,
     columns: columns.map((c) => ({ label: c.label, colour: c.colour, medianLatencyMs: median(latenciesByColumn.get(c.id) ?? []) })),
     rows,
     backendLabel: `${state.backend.active ?? 'none'}${state.backend.choice === 'auto' ? ' (Auto)' : ''}`,
     confidenceThreshold: state.confidenceThreshold,
-    createdAt: new Date(),
+    createdAt,
     cellWidthPx: focused ? SCREENSHOT_LAYOUT.singleCellWidthPx : SCREENSHOT_LAYOUT.gridCellWidthPx,
     note: `Protocol: ${protocol === 'crops' ? 'person crops' : 'whole image'}`,
-    sections: [
-      { title: 'Verdict', lines: evaluation ? evaluation.verdict.map((row) => ({ text: verdictText(row), pass: row.pass })) : [] },
-      { title: 'Benchmark (this device)', lines: state.benchmarkReport ? benchmarkLines(state.benchmarkReport) : [] },
-    ],
+    sections: reportSections(state, evaluation, provenance),
   };
   return { spec, ownedBitmaps, fileStem: `keypoint-bench-${timestampStem(spec.createdAt)}` };
 }

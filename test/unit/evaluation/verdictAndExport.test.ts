@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, metricsToCsv, metricsToJson, type MetricsJson } from '../../../src/core/evaluation/exportMetrics';
+import {
+  PROVENANCE_CSV_COLUMNS,
+  PUBLISHED_CSV_COLUMNS,
+  csvField,
+  metricsToCsv,
+  metricsToJson,
+  type ExportContext,
+  type MetricsJson,
+} from '../../../src/core/evaluation/exportMetrics';
+import { buildProvenance } from '../../../src/core/evaluation/provenance';
+import { parseCsv } from './csvReader';
+import type { EvaluationProtocol } from '../../../src/core/evaluation/protocol';
 import { evaluateColumn, type ModelMetrics } from '../../../src/core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
 import { verdict } from '../../../src/core/evaluation/verdict';
@@ -22,34 +33,15 @@ function metricsWith(overrides: Partial<ModelMetrics> & { ap?: number }): ModelM
   return m;
 }
 
-/** Minimal RFC 4180 reader for the round trip. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
-  return rows;
+/** An export context with only what these tests vary: protocol, backend and date. */
+function context(protocol: EvaluationProtocol, backend: string | null, dateIso = '2025-01-02T03:04:05.000Z'): ExportContext {
+  return {
+    provenance: buildProvenance({
+      appVersion: 'abc1234', date: new Date(dateIso), groundTruth: null, metrics: [], models: [],
+      backend, threads: null, protocol, confidenceThreshold: null,
+    }),
+    published: {},
+  };
 }
 
 describe('verdict', () => {
@@ -95,7 +87,7 @@ describe('verdict', () => {
 describe('metricsToCsv', () => {
   it('quotes per RFC 4180 and reads back', () => {
     const tricky = metricsWith({ columnId: 'import:1', displayName: 'My "best", model\nv2' });
-    const csv = metricsToCsv([metricsWith({}), tricky], { protocol: 'crops', backend: 'wasm', dateIso: '2025-01-02T03:04:05.000Z' });
+    const csv = metricsToCsv([metricsWith({}), tricky], context('crops', 'wasm'));
     expect(csv).toContain('"My ""best"", model\nv2"');
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = parseCsv(csv);
@@ -105,6 +97,7 @@ describe('metricsToCsv', () => {
       'column_id', 'model', 'protocol', 'backend', 'date', 'images_evaluated', 'images_total', 'detections',
       'AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl',
       'PCK@0.2', 'pck_alpha', 'pck_normalizer', 'pck_persons_skipped', 'median_latency_ms',
+      ...PUBLISHED_CSV_COLUMNS, ...PROVENANCE_CSV_COLUMNS,
     ]);
     expect(rows.every((r) => r.length === header.length)).toBe(true);
     expect(second[1]).toBe('My "best", model\nv2');
@@ -119,7 +112,7 @@ describe('metricsToCsv', () => {
   it('writes nulls as empty fields, names a generic PCK column for mixed α, and defuses formulas', () => {
     const a = metricsWith({ medianLatencyMs: null });
     const b = metricsWith({ displayName: '=HYPERLINK("x")', pck: { ...a.pck, alpha: 0.1 } });
-    const rows = parseCsv(metricsToCsv([a, b], { protocol: 'whole', backend: null, dateIso: 'd' }));
+    const rows = parseCsv(metricsToCsv([a, b], context('whole', null)));
     expect(rows[0]).toContain('PCK');
     expect(rows[1]![rows[0]!.indexOf('median_latency_ms')]).toBe('');
     expect(rows[1]![rows[0]!.indexOf('backend')]).toBe('');
@@ -130,7 +123,7 @@ describe('metricsToCsv', () => {
   });
 
   it('writes just the header for no metrics', () => {
-    expect(parseCsv(metricsToCsv([], { protocol: 'whole', backend: null, dateIso: 'd' }))).toHaveLength(1);
+    expect(parseCsv(metricsToCsv([], context('whole', null)))).toHaveLength(1);
   });
 });
 
@@ -138,7 +131,7 @@ describe('metricsToJson', () => {
   it('round-trips the metrics and carries protocol, backend, date and the verdict', () => {
     const metrics = [metricsWith({}), metricsWith({ columnId: 'x', displayName: 'My "best", model', medianLatencyMs: null, ap: -1 })];
     const targets = { apMin: 0.5, pckMin: null, latencyMaxMs: 100 };
-    const text = metricsToJson(metrics, { protocol: 'crops', backend: 'wasm', dateIso: '2025-01-02T03:04:05.000Z', targets });
+    const text = metricsToJson(metrics, { ...context('crops', 'wasm'), targets });
     expect(text).toContain('\n  "');
     const parsed = JSON.parse(text) as MetricsJson;
     expect(parsed.metrics).toEqual(metrics);
@@ -148,7 +141,7 @@ describe('metricsToJson', () => {
     expect(parsed.dateIso).toBe('2025-01-02T03:04:05.000Z');
     expect(parsed.targets).toEqual(targets);
     expect(parsed.verdict).toEqual(verdict(metrics, targets));
-    const without = JSON.parse(metricsToJson(metrics, { protocol: 'whole', backend: null, dateIso: 'd' })) as MetricsJson;
+    const without = JSON.parse(metricsToJson(metrics, context('whole', null))) as MetricsJson;
     expect(without.verdict).toBeUndefined();
     expect(without.targets).toBeUndefined();
   });

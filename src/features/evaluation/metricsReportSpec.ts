@@ -1,0 +1,58 @@
+import type { Provenance } from '../../core/evaluation/provenance';
+import { provenanceLines } from '../../core/evaluation/provenance';
+import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
+import { PUBLISHED_NOTE, formatPublished } from '../../core/evaluation/published';
+import type { PublishedFigure } from '../../core/types';
+import type { MetricsReportSpec } from '../../render/metricsReport';
+import { verdictText, type EvaluationSnapshot } from '../../store/evaluationResults';
+import type { PckNormalizer } from '../../store/evaluationSlice';
+
+/** A stat for the table: 3 decimals, -1 (no person in the range) as n/a, missing as —. */
+export const fmtStat = (value: number | null | undefined, digits = 3) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value < 0 ? 'n/a' : value.toFixed(digits);
+export const fmtMs = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
+
+export interface MetricsReportInput {
+  snapshot: EvaluationSnapshot;
+  provenance: Provenance;
+  published: Readonly<Record<string, PublishedFigure>>;
+  pckAlpha: number;
+  pckNormalizer: PckNormalizer;
+  charts: MetricsReportSpec['charts'];
+}
+
+/** The lines under the table: the note, then each published figure's short conditions and source. */
+function publishedNotes(snapshot: EvaluationSnapshot, published: Readonly<Record<string, PublishedFigure>>): string[] {
+  const lines = snapshot.columns.flatMap(({ column }) => {
+    const figure = published[column.id];
+    return figure ? [`${column.label}: published ${formatPublished(figure)}, ${figure.conditionsShort}; source: ${figure.source.title}`] : [];
+  });
+  return lines.length > 0 ? [`* ${PUBLISHED_NOTE}`, ...lines] : [];
+}
+
+/** What "Export metrics PNG" paints: the table with published figures beside AP, the verdict, charts and provenance. */
+export function buildMetricsReportSpec(input: MetricsReportInput): MetricsReportSpec {
+  const { snapshot, provenance, published, pckAlpha, pckNormalizer } = input;
+  return {
+    title: 'Keypoint Bench — is it good enough?',
+    facts: [
+      `Protocol: ${PROTOCOL_DESCRIPTIONS[snapshot.protocol]}`,
+      `Backend: ${provenance.backend ?? '—'} · PCK α ${pckAlpha} of ${pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'} · ${provenance.dateIso.slice(0, 19).replace('T', ' ')} UTC`,
+    ],
+    table: {
+      header: ['Model', 'AP', 'Published*', 'AP50', 'AP75', 'AR', `PCK@${pckAlpha}`, 'Median latency', 'Images'],
+      rows: snapshot.columns.map((c) => {
+        const figure = published[c.column.id];
+        const m = c.metrics;
+        return {
+          colour: c.column.colour,
+          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`],
+        };
+      }),
+    },
+    notes: publishedNotes(snapshot, published),
+    verdictLines: snapshot.verdict.map((row, i) => ({ text: verdictText(row), pass: row.pass, colour: snapshot.columns[i]?.column.colour ?? '#fff' })),
+    charts: input.charts,
+    provenance: provenanceLines(provenance, { compactWeights: true }),
+  };
+}
