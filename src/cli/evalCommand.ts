@@ -166,6 +166,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
       results: modelResults,
       latenciesMs: latencies.get(modelId)!,
       pck: args.pck,
+      oneResultPerCrop: args.protocol === 'crops',
     });
   });
 

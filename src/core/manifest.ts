@@ -42,6 +42,8 @@ function checkModel(model: ModelInfo, where: string): void {
   }
   if (!model.upstream?.model || !model.upstream.licence || !model.upstream.url) fail('upstream needs model, url and licence');
   if (model.published !== undefined) checkPublished(model.published, fail);
+  if (model.personInput !== undefined && model.personInput !== 'box') fail(`unknown personInput '${String(model.personInput)}'`);
+  if (model.personInput === 'box' && model.multiPerson) fail("personInput 'box' is for single-person models");
 }
 
 /** A published figure must say what it measures, on what, and where it was published, or it cannot be read beside ours. */

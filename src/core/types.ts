@@ -50,6 +50,12 @@ export interface ModelInfo {
   /** Network input [width, height] in pixels. */
   inputSizePx: [number, number];
   multiPerson: boolean;
+  /**
+   * 'box': a variant that is given the person's ground-truth box (person-crops protocol only; elsewhere it is
+   * skipped) and runs only its landmark stage on the region derived from it, skipping its own person detector.
+   * Absent: the model's full pipeline finds the person itself.
+   */
+  personInput?: 'box';
   source: { package: string; version: string };
   files: ModelFileEntry[];
   upstream: { model: string; url: string; licence: string };
