@@ -17,10 +17,13 @@ const EXPECTED_IDS = [
   'blazepose-full',
   'blazepose-heavy',
   'posenet-mobilenet',
+  'blazepose-lite-box',
+  'blazepose-full-box',
+  'blazepose-heavy-box',
 ];
 
 describe('models/manifest.json', () => {
-  it('parses and lists the seven models once each', () => {
+  it('parses and lists the ten models once each', () => {
     expect(manifest.models.map((m) => m.id).sort()).toEqual([...EXPECTED_IDS].sort());
   });
 
@@ -30,7 +33,7 @@ describe('models/manifest.json', () => {
       expect(names(model).filter((n) => n.endsWith('.json')).length, model.id).toBeGreaterThanOrEqual(1);
       expect(names(model).filter((n) => n.endsWith('.bin')).length, model.id).toBeGreaterThanOrEqual(1);
       if (model.family === 'blazepose') {
-        const variant = model.id.replace('blazepose-', '');
+        const variant = model.id.replace('blazepose-', '').replace(/-box$/, '');
         expect(names(model).sort(), model.id).toEqual(
           ['blazepose-detector.bin', 'blazepose-detector.json', `blazepose-${variant}.bin`, `blazepose-${variant}.json`].sort(),
         );
@@ -116,6 +119,8 @@ describe('parseModelManifest on broken manifests', () => {
     ['no upstream licence', (c: ModelManifest) => { model(c, 6).upstream.licence = ''; }, /models\[6\] \(posenet-mobilenet\): upstream needs/],
     ['an upper-case id', (c: ModelManifest) => { model(c, 2).id = 'MoveNet'; }, /models\[2\] \(MoveNet\): id must be lower-case/],
     ['a null entry', (c: ModelManifest) => { (c.models as unknown[])[0] = null; }, /models\[0\]: not an object/],
+    ['an unknown person input', (c: ModelManifest) => { (model(c, 8) as { personInput: unknown }).personInput = 'mask'; }, /models\[8\] \(blazepose-full-box\): unknown personInput 'mask'/],
+    ['a multi-person model given the box', (c: ModelManifest) => { (model(c, 2) as { personInput: unknown }).personInput = 'box'; }, /models\[2\] \(movenet-multipose\): personInput 'box' is for single-person models/],
   ])('names the entry for %s', (_what, edit, message) => {
     expect(() => parseModelManifest(broken(edit))).toThrow(message);
   });

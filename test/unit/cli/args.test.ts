@@ -61,11 +61,21 @@ describe('parseArgs', () => {
 
   it('"all" selects every model of the manifest; unknown ids are named', () => {
     expect(parseModelIds('all')).toEqual([...MODEL_IDS]);
-    expect(MODEL_IDS).toHaveLength(7);
+    expect(MODEL_IDS).toHaveLength(10);
     const error = usageError([...EVAL_BASE, '--models', 'movenet-lightning,movenet-tunder']);
     expect(error.message).toMatch(/unknown model id 'movenet-tunder' \(known: movenet-lightning, /);
     expect(error.command).toBe('eval');
     expect(usageError([...EVAL_BASE, '--models', 'movenet-lightning,']).message).toMatch(/empty entry/);
+  });
+
+  it('"landmarks given the box" models need the person-crops protocol: named when asked for, left out of "all"', () => {
+    expect(usageError([...EVAL_BASE, '--models', 'blazepose-full-box']).message).toMatch(/blazepose-full-box needs ground-truth person boxes: use --protocol crops/);
+    const all = parseArgs([...EVAL_BASE, '--models', 'all']);
+    if (all.command !== 'eval') throw new Error('expected eval');
+    expect(all.modelIds).toEqual(MODEL_IDS.filter((id) => !id.endsWith('-box')));
+    const crops = parseArgs([...EVAL_BASE, '--models', 'all', '--protocol', 'crops']);
+    if (crops.command !== 'eval') throw new Error('expected eval');
+    expect(crops.modelIds).toEqual([...MODEL_IDS]);
   });
 
   it.each([
