@@ -48,7 +48,7 @@ function instrument() {
       if (cell.status === 'running') mark(`cellRunning:${modelId}`);
       if (cell.status === 'done' && !(`resultDone:${modelId}` in marks)) {
         mark(`resultDone:${modelId}`);
-        extra.models[modelId] = { ...(extra.models[modelId] ?? {}), firstLatencyMs: cell.latencyMs };
+        extra.models[modelId] = { ...(extra.models[modelId] ?? {}), firstLatencyMs: cell.imageLatencyMs };
       }
     }
     if ('firstCellFrame' in marks && Object.keys(s.results).every((k) => `resultDone:${k.split('|')[1]}` in marks)) clearInterval(timer);

@@ -7,13 +7,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CocoKeypointAnnotation, CocoKeypointResult, CocoKeypointsGroundTruth } from '../core/coco/cocoTypes';
-import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { evaluateColumn, type ImageLatency, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../core/evaluation/conversion';
 import { metricsToCsv, metricsToJson } from '../core/evaluation/exportMetrics';
 import { PROTOCOL_DESCRIPTIONS } from '../core/evaluation/protocol';
 import { buildProvenance, provenanceLines, type Provenance } from '../core/evaluation/provenance';
 import { publishedByColumn } from '../core/evaluation/published';
 import { verdict } from '../core/evaluation/verdict';
+import { formatImageLatency } from '../core/latencyText';
 import type { ModelId } from '../core/types';
 import { modelInfo } from '../inference/modelCatalogue';
 import { nodeWasmThreads } from '../node/nodeBackend';
@@ -98,7 +99,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   }
 
   const results = new Map<ModelId, CocoKeypointResult[]>(args.modelIds.map((id) => [id, []]));
-  const latencies = new Map<ModelId, number[]>(args.modelIds.map((id) => [id, []]));
+  const latencies = new Map<ModelId, ImageLatency[]>(args.modelIds.map((id) => [id, []]));
   const evaluatedIds: number[] = [];
   // Each image's own ground truth, indexed once (cropTargets reads only its image's entries).
   const annotationsByImage = new Map<number, CocoKeypointAnnotation[]>();
@@ -125,7 +126,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
         const counter = `image ${position}/${total}`;
         try {
           const outcome = await processor.process({ imageId: match.imageId, path: match.path, gt: taskGt(match.imageId) }, (modelId, estimate) =>
-            progress.update(`${counter} · ${modelId} · ${Math.round(estimate.latencyMs)} ms`),
+            progress.update(`${counter} · ${modelId} · ${formatImageLatency(estimate.imageLatencyMs, estimate.inferences)}`),
           );
           if (
             (match.widthPx !== undefined && match.widthPx !== outcome.sizePx.width) ||
@@ -138,7 +139,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
           }
           for (const { modelId, estimate } of outcome.estimates) {
             results.get(modelId)!.push(...posesToCocoResults(match.imageId, estimate.poses, modelInfo(modelId).keypointLayout));
-            latencies.get(modelId)!.push(estimate.latencyMs);
+            latencies.get(modelId)!.push({ imageMs: estimate.imageLatencyMs, inferences: estimate.inferences });
           }
           evaluatedIds.push(match.imageId);
         } catch (error) {
@@ -164,7 +165,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
       gt,
       imageIdsEvaluated: evaluatedIds,
       results: modelResults,
-      latenciesMs: latencies.get(modelId)!,
+      latencies: latencies.get(modelId)!,
       pck: args.pck,
       oneResultPerCrop: args.protocol === 'crops',
     });

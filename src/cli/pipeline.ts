@@ -53,8 +53,10 @@ export async function loadWarmModel(modelId: ModelId, modelsDir: string = DEFAUL
 export interface ImageEstimate {
   /** Original-image pixels; under crops each pose carries its `cropIndex`. */
   poses: Pose[];
-  /** Model time per run, milliseconds: the whole image, or under 'crops' the mean over the image's crops (as in the browser worker). */
-  latencyMs: number;
+  /** Model time for the image, milliseconds: every inference it needed (as in the browser worker). */
+  imageLatencyMs: number;
+  /** 1 for the whole image; the number of person crops under 'crops'. */
+  inferences: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export interface ImageEstimate {
 export async function estimateImage(adapter: ModelAdapter, image: tf.Tensor3D, crops: readonly PersonRegion[] | null): Promise<ImageEstimate> {
   const startMs = performance.now();
   const poses: Pose[] = crops ? await estimateBestPosePerCrop(adapter, image, crops) : await adapter.estimate(image, { mode: 'still' });
-  return { poses, latencyMs: (performance.now() - startMs) / Math.max(1, crops?.length ?? 1) };
+  return { poses, imageLatencyMs: performance.now() - startMs, inferences: crops?.length ?? 1 };
 }
 
 export { decodeImageFile, type DecodedImage };

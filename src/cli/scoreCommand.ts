@@ -38,7 +38,7 @@ export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () =
     gt,
     imageIdsEvaluated: gt.images.map((image) => image.id),
     results,
-    latenciesMs: [],
+    latencies: [],
     pck: args.pck,
   });
   const provenance = buildProvenance({

@@ -83,12 +83,12 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 
 /**
  * The metrics table of `eval`: AP, the published figure beside it (marked *, see `publishedFootnotes`), AP50, AP75,
- * AR, PCK@α and median latency per model.
+ * AR, PCK@α, median model time per image and mean per inference (one whole image or one person crop) per model.
  */
 export function metricsTable(metrics: readonly ModelMetrics[], published: Readonly<Record<string, PublishedFigure>> = {}): string {
   const alpha = metrics[0]?.pck.alpha ?? 0.2;
   const normalizer = metrics[0]?.pck.normalizer ?? 'bbox';
-  const header = ['Model', 'AP', 'published*', 'AP50', 'AP75', 'AR', `PCK@${alpha} (${normalizer})`, 'median ms', 'images', 'detections'];
+  const header = ['Model', 'AP', 'published*', 'AP50', 'AP75', 'AR', `PCK@${alpha} (${normalizer})`, 'ms/image', 'ms/inference', 'images', 'detections', 'no pose'];
   const rows = metrics.map((m) => [
     `${m.displayName} [${m.columnId}]`,
     formatStat(m.stats.AP),
@@ -97,9 +97,11 @@ export function metricsTable(metrics: readonly ModelMetrics[], published: Readon
     formatStat(m.stats.AP75),
     formatStat(m.stats.AR),
     formatStat(m.pck.value),
-    formatMs(m.medianLatencyMs),
+    formatMs(m.medianImageLatencyMs),
+    formatMs(m.meanInferenceLatencyMs),
     String(m.imagesEvaluated),
     String(m.detections),
+    m.withoutPose.crops !== null ? `${m.withoutPose.crops}/${m.withoutPose.cropsTotal} crops` : `${m.withoutPose.images} images`,
   ]);
   return formatTable(header, rows);
 }

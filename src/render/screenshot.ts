@@ -1,3 +1,4 @@
+import { formatImageLatency, formatMs } from '../core/latencyText';
 import { fitImage } from '../core/geometry';
 import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from './drawGroundTruth';
 import { drawImage, drawPoseLayer, pointRadiusFor, type Canvas2D, type PoseLayer } from './drawPoses';
@@ -22,15 +23,17 @@ export const SCREENSHOT_LAYOUT = {
 export interface ScreenshotColumn {
   label: string;
   colour: string;
-  /** Shown in the legend: median over the exported images, or null when none finished. */
-  medianLatencyMs: number | null;
+  /** Shown in the legend: median model time per image over the exported images, or null when none finished. */
+  medianImageLatencyMs: number | null;
 }
 
 export interface ScreenshotCell {
   layer: PoseLayer | null;
   groundTruth?: GroundTruthLayer | null;
   errorLines?: readonly ErrorLine[];
-  latencyMs: number | null;
+  /** Model time for this image (all its inferences) and how many inferences that was; null when not run. */
+  imageLatencyMs: number | null;
+  inferences: number | null;
   /** Replaces the latency text, e.g. "error" or "running". */
   note?: string;
 }
@@ -94,9 +97,6 @@ export function screenshotSizePx(
   return { width, height: height + L.marginPx - L.gapPx };
 }
 
-function formatLatency(ms: number | null): string {
-  return ms === null ? '—' : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
-}
 
 /** Draws text clipped to a width with an ellipsis; text is painted, never parsed as markup. */
 function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
@@ -136,7 +136,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
     ctx.fillRect(x, rowY + 3, 14, 14);
     ctx.fillStyle = REPORT_STYLE.titleColour;
     ctx.font = REPORT_STYLE.textFont;
-    const text = `${column.label} — median ${formatLatency(column.medianLatencyMs)}`;
+    const text = `${column.label} — median ${formatMs(column.medianImageLatencyMs)}/image`;
     ctx.fillText(fitText(ctx, text, legendColumnWidthPx - 24), x + 20, rowY + 2);
   });
   y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;
@@ -182,7 +182,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
       ctx.fillRect(x, y + cellHeightPx + 6, 10, 10);
       ctx.fillStyle = '#e6e8ec';
       ctx.font = '13px system-ui, sans-serif';
-      const label = `${column?.label ?? ''} · ${cell.note ?? formatLatency(cell.latencyMs)}`;
+      const label = `${column?.label ?? ''} · ${cell.note ?? formatImageLatency(cell.imageLatencyMs, cell.inferences)}`;
       ctx.fillText(fitText(ctx, label, spec.cellWidthPx - 16), x + 16, y + cellHeightPx + 4);
     });
     y += cellHeightPx + L.cellLabelHeightPx + L.gapPx;

@@ -176,7 +176,7 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
       if (!('requestId' in m) || m.requestId !== requestId) return undefined;
       if (m.type === 'poses') {
         posesAtMs = performance.now();
-        modelMs = m.latencyMs;
+        modelMs = m.imageLatencyMs;
       } else if (m.type === 'rawTiming') {
         rawMs = m.rawMs;
       } else if (m.type === 'estimateError') failure = m.message;

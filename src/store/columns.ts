@@ -90,7 +90,8 @@ export function externalCells(state: Pick<AppState, 'externalColumns' | 'groundT
         cells.set(cellKey(imageId, column.id), {
           status: 'done',
           poses: (posesByImage.get(imageId) ?? []).sort((a, b) => b.score - a.score),
-          latencyMs: null,
+          imageLatencyMs: null,
+          inferences: null,
           backend: null,
           requestId: null,
           error: null,

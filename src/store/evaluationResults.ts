@@ -1,6 +1,6 @@
 import { useAppStore, type AppState } from './appStore';
 import { posesToCocoResults } from '../core/evaluation/conversion';
-import { evaluateColumn, type ModelMetrics, type PckSettings } from '../core/evaluation/evaluateColumn';
+import { evaluateColumn, type ImageLatency, type ModelMetrics, type PckSettings } from '../core/evaluation/evaluateColumn';
 import { verdict, type VerdictRow } from '../core/evaluation/verdict';
 import type { CocoKeypointResult } from '../core/coco/cocoTypes';
 import { cellOf, columnsOf, type Column } from './columns';
@@ -63,13 +63,13 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
       if (external) return evaluateExternal(column, external, index, pck);
       const imageIdsEvaluated: number[] = [];
       const results: CocoKeypointResult[] = [];
-      const latenciesMs: number[] = [];
+      const latencies: ImageLatency[] = [];
       for (const [appImageId, gtImage] of index.gtImageByAppImageId) {
         const cell = cellOf(state, appImageId, column);
         if (!cell || cell.status !== 'done') continue;
         imageIdsEvaluated.push(gtImage.id);
         results.push(...posesToCocoResults(gtImage.id, cell.poses, column.layout));
-        if (cell.latencyMs !== null) latenciesMs.push(cell.latencyMs);
+        if (cell.imageLatencyMs !== null) latencies.push({ imageMs: cell.imageLatencyMs, inferences: cell.inferences ?? 1 });
       }
       const metrics = evaluateColumn({
         columnId: column.id,
@@ -78,7 +78,7 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
         gt: index.dataset,
         imageIdsEvaluated,
         results,
-        latenciesMs,
+        latencies,
         pck,
         oneResultPerCrop: effectiveProtocol(state) === 'crops',
       });
@@ -120,7 +120,7 @@ function evaluateExternal(column: Column, external: ExternalColumn, index: Groun
     gt: index.dataset,
     imageIdsEvaluated,
     results: resultsAsTheFileIsRead(external.results),
-    latenciesMs: [],
+    latencies: [],
     pck,
   });
   return { column, metrics, results: external.results.filter((r) => evaluated.has(r.image_id)) };

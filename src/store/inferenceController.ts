@@ -175,7 +175,7 @@ export class InferenceController {
         if (imageCrops.length === 0) {
           const reason = 'no labelled people in the ground truth for this image (person crops)';
           for (const modelId of missing) {
-            state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: reason });
+            state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], imageLatencyMs: null, inferences: null, backend: state.backend.active, requestId: null, error: reason });
           }
           continue;
         }
@@ -183,7 +183,7 @@ export class InferenceController {
       // "Landmarks given the box" models have no box to work from outside person crops with ground truth.
       const boxless = crops ? [] : missing.filter((modelId) => modelById.get(modelId)?.personInput === 'box');
       for (const modelId of boxless) {
-        state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: NO_BOX_REASON });
+        state.setCell(cellKey(image.id, modelId, protocol), { status: 'skipped', poses: [], imageLatencyMs: null, inferences: null, backend: state.backend.active, requestId: null, error: NO_BOX_REASON });
       }
       const runnable = boxless.length > 0 ? missing.filter((modelId) => !boxless.includes(modelId)) : missing;
       if (runnable.length > 0) this.dispatch(image, runnable, protocol, crops);
@@ -198,7 +198,7 @@ export class InferenceController {
       const key = cellKey(image.id, modelId, protocol);
       if (state.results[key]?.status === 'error') continue;
       const reason = state.modelStatus[modelId]?.error ?? 'unknown error';
-      state.setCell(key, { status: 'error', poses: [], latencyMs: null, backend: state.backend.active, requestId: null, error: `model failed to load: ${reason}` });
+      state.setCell(key, { status: 'error', poses: [], imageLatencyMs: null, inferences: null, backend: state.backend.active, requestId: null, error: `model failed to load: ${reason}` });
     }
   }
 
@@ -211,7 +211,7 @@ export class InferenceController {
     const backend = store.backend.active;
     if (!backend) return;
     for (const modelId of modelIds) {
-      store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], latencyMs: null, backend, requestId: null, error: null });
+      store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], imageLatencyMs: null, inferences: null, backend, requestId: null, error: null });
     }
     try {
       const requestId = this.client.estimate({ imageKey: image.id, input: fileInput(image), modelIds, mode: 'still', ...(crops ? { crops } : {}) });
@@ -272,7 +272,7 @@ export class InferenceController {
       case 'poses':
         if (this.isCurrent(message.requestId, message.imageKey, message.modelId, message.backend)) {
           const protocol = this.inFlight.get(message.requestId)?.protocol ?? 'whole';
-          store.patchCell(cellKey(message.imageKey, message.modelId, protocol), { status: 'done', poses: message.poses, latencyMs: message.latencyMs, error: null });
+          store.patchCell(cellKey(message.imageKey, message.modelId, protocol), { status: 'done', poses: message.poses, imageLatencyMs: message.imageLatencyMs, inferences: message.inferences, error: null });
         }
         break;
       case 'estimateError': {

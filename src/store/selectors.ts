@@ -18,19 +18,6 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Median latency per model over finished cells on the active backend. */
-export function medianLatencyByModel(state: Pick<AppState, 'results' | 'backend'>): Map<string, number | null> {
-  const byModel = new Map<string, number[]>();
-  for (const [key, cell] of Object.entries(state.results)) {
-    if (cell.status !== 'done' || cell.latencyMs === null || cell.backend !== state.backend.active) continue;
-    const modelId = key.slice(key.lastIndexOf('|') + 1);
-    const list = byModel.get(modelId) ?? [];
-    list.push(cell.latencyMs);
-    byModel.set(modelId, list);
-  }
-  return new Map([...byModel].map(([id, values]) => [id, median(values)]));
-}
-
 /** Seconds left for the batch from recent per-image times, or null before there is a measurement. */
 export function batchSecondsLeft(state: Pick<AppState, 'batch'>): number | null {
   const recent = median(state.batch.recentImageMs);

@@ -29,7 +29,10 @@ export interface CellResult {
   /** 'skipped': nothing to run (person-crops protocol on an image without labelled people). */
   status: 'pending' | 'running' | 'done' | 'error' | 'skipped';
   poses: Pose[];
-  latencyMs: number | null;
+  /** Model time for the image, milliseconds: all its inferences (see `inferences`); null until done, and for imports. */
+  imageLatencyMs: number | null;
+  /** Inferences the image needed: 1 for the whole image, one per person crop; null when not run. */
+  inferences: number | null;
   backend: BackendName | null;
   requestId: number | null;
   error: string | null;

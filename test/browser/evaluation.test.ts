@@ -19,7 +19,7 @@ import type { CocoKeypointResult, CocoKeypointsGroundTruth } from '../../src/cor
 import { parseGroundTruth } from '../../src/core/coco/parseGroundTruth';
 import { parseResults } from '../../src/core/coco/parseResults';
 import { posesToCocoResults } from '../../src/core/evaluation/conversion';
-import { evaluateColumn, type ModelMetrics } from '../../src/core/evaluation/evaluateColumn';
+import { evaluateColumn, type ImageLatency, type ModelMetrics } from '../../src/core/evaluation/evaluateColumn';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from '../../src/core/evaluation/protocol';
 import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { pairPosesWithAnnotations } from '../../src/core/gtMatching';
@@ -231,16 +231,16 @@ function nodeModelMetrics(state: StateSnapshot, modelId: string, protocol: Evalu
   const layout = modelInfo(modelId).keypointLayout;
   const imageIdsEvaluated: number[] = [];
   const results: CocoKeypointResult[] = [];
-  const latenciesMs: number[] = [];
+  const latencies: ImageLatency[] = [];
   for (const image of state.images) {
     const gtImage = gtImageByName.get(image.name);
     const cell = state.results[cellKey(image.id, modelId, protocol)];
     if (!gtImage || cell?.status !== 'done') continue;
     imageIdsEvaluated.push(gtImage.id);
     results.push(...posesToCocoResults(gtImage.id, cell.poses, layout));
-    if (cell.latencyMs !== null) latenciesMs.push(cell.latencyMs);
+    if (cell.imageLatencyMs !== null) latencies.push({ imageMs: cell.imageLatencyMs, inferences: cell.inferences ?? 1 });
   }
-  return evaluateColumn({ columnId: modelId, displayName: modelId, protocol, gt, imageIdsEvaluated, results, latenciesMs, pck });
+  return evaluateColumn({ columnId: modelId, displayName: modelId, protocol, gt, imageIdsEvaluated, results, latencies, pck });
 }
 
 /** The imported noisy predictions scored in Node on the given ground-truth images. */
@@ -248,7 +248,7 @@ function nodeNoisyMetrics(imageNames: readonly string[], pck: EvaluationState['p
   const parsed = parseResults(noisyText, { groundTruth: gt });
   if (!parsed.value || parsed.problems.length > 0) throw new Error(`noisy.results.json: ${parsed.problems.map((p) => p.message).join('; ')}`);
   const imageIdsEvaluated = imageNames.map((name) => gtImageByName.get(name)?.id).filter((id) => id !== undefined);
-  return evaluateColumn({ columnId: 'noisy', displayName: 'noisy', protocol: 'whole', gt, imageIdsEvaluated, results: parsed.value, latenciesMs: [], pck });
+  return evaluateColumn({ columnId: 'noisy', displayName: 'noisy', protocol: 'whole', gt, imageIdsEvaluated, results: parsed.value, latencies: [], pck });
 }
 
 function expectRowMatches(row: MetricsRow | undefined, metrics: ModelMetrics, what: string): void {
@@ -394,7 +394,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       expect(await metricsDescription.textContent()).toBe(PROTOCOL_DESCRIPTIONS[protocol]);
       expect(await protocolField.locator('.hint').textContent()).toBe(PROTOCOL_DESCRIPTIONS[protocol]);
       console.log(
-        `${protocol}: ${MODEL_IDS.map((id) => `${id} AP ${fmt3(metrics[id]?.stats.AP ?? null)} AR ${fmt3(metrics[id]?.stats.AR ?? null)} PCK ${fmt3(metrics[id]?.pck.value ?? null)} median ${metrics[id]?.medianLatencyMs?.toFixed(1)} ms`).join(' · ')}`,
+        `${protocol}: ${MODEL_IDS.map((id) => `${id} AP ${fmt3(metrics[id]?.stats.AP ?? null)} AR ${fmt3(metrics[id]?.stats.AR ?? null)} PCK ${fmt3(metrics[id]?.pck.value ?? null)} median ${metrics[id]?.medianImageLatencyMs?.toFixed(1)} ms/image`).join(' · ')}`,
       );
       return { table: (await page.getByTestId('metrics-table').textContent()) ?? '', metrics };
     };
@@ -500,7 +500,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     const verdict = page.getByTestId('verdict');
     await verdict.getByLabel('AP ≥', { exact: true }).fill(String(apTarget));
     await verdict.getByLabel('PCK@0.2 ≥', { exact: true }).fill('');
-    await verdict.getByLabel('Median latency ≤', { exact: true }).fill('');
+    await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill('');
     const passes = () => verdict.locator('li[data-column-id]').evaluateAll((items) => items.map((li) => [li.getAttribute('data-column-id'), li.getAttribute('data-pass')]));
     await expect
       .poll(passes)
@@ -512,13 +512,13 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     expect(await verdict.locator(`li[data-column-id="${lowId}"]`).textContent()).toMatch(new RegExp(`^FAIL · .* · AP ${lowAp.toFixed(3)} \\(≥ ${apTarget.toFixed(3)}\\) ✗$`));
 
     // A latency target instead: the models are measured, the imported predictions have no latency (undecided).
-    const slowest = Math.max(...MODEL_IDS.map((id) => crops[id]?.medianLatencyMs ?? Number.POSITIVE_INFINITY));
+    const slowest = Math.max(...MODEL_IDS.map((id) => crops[id]?.medianImageLatencyMs ?? Number.POSITIVE_INFINITY));
     await verdict.getByLabel('AP ≥', { exact: true }).fill('');
-    await verdict.getByLabel('Median latency ≤', { exact: true }).fill(String(Math.ceil(slowest + 1)));
+    await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill(String(Math.ceil(slowest + 1)));
     await expect.poll(passes).toEqual([...MODEL_IDS.map((id) => [id, 'true']), [externalId, 'null']]);
     expect(await verdict.locator(`li[data-column-id="${externalId}"]`).textContent()).toMatch(/^NOT DECIDED · GT \+ 4% noise · latency not measured \(≤ \d+\.0 ms\) \?$/);
     // Back to the AP split for the exports.
-    await verdict.getByLabel('Median latency ≤', { exact: true }).fill('');
+    await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill('');
     await verdict.getByLabel('AP ≥', { exact: true }).fill(String(apTarget));
     await expect.poll(passes).toEqual([...MODEL_IDS.map((id) => [id, String(id === highId)]), [externalId, String(noisy.stats.AP >= apTarget)]]);
 
@@ -595,7 +595,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       expect(parsed.problems, name).toEqual([]);
       const results = parsed.value ?? [];
       expect(results.length, name).toBe(metricsOf(columnId)?.detections);
-      const rescored = evaluateColumn({ columnId, displayName: name, protocol: 'crops', gt, imageIdsEvaluated: scoredImageIds, results, latenciesMs: [], pck });
+      const rescored = evaluateColumn({ columnId, displayName: name, protocol: 'crops', gt, imageIdsEvaluated: scoredImageIds, results, latencies: [], pck });
       expect(rescored.stats.AP, name).toBeCloseTo(metricsOf(columnId)?.stats.AP ?? Number.NaN, 12);
     }
     // The imported column's file is the imported file's own entries on the scored images, unchanged.

@@ -16,8 +16,11 @@ export const PEOPLE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'people');
 export const ROTATED_DIR = join(REPO_ROOT, 'test', 'fixtures', 'rotated');
 export const BROWSER_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'browser');
 
-/** The seven models' display names, in the app's order, with their ids. */
-export const MODELS = [
+/**
+ * The models' display names, in the app's order, with their ids; `givenBox`: a "landmarks given the box"
+ * variant, which runs only under person crops with ground truth.
+ */
+export const MODELS: readonly { id: string; name: string; givenBox?: true }[] = [
   { id: 'movenet-lightning', name: 'MoveNet SinglePose Lightning' },
   { id: 'movenet-thunder', name: 'MoveNet SinglePose Thunder' },
   { id: 'movenet-multipose', name: 'MoveNet MultiPose Lightning' },
@@ -25,7 +28,10 @@ export const MODELS = [
   { id: 'blazepose-full', name: 'BlazePose full' },
   { id: 'blazepose-heavy', name: 'BlazePose heavy' },
   { id: 'posenet-mobilenet', name: 'PoseNet (MobileNetV1)' },
-] as const;
+  { id: 'blazepose-lite-box', name: 'BlazePose lite — landmarks given the box', givenBox: true },
+  { id: 'blazepose-full-box', name: 'BlazePose full — landmarks given the box', givenBox: true },
+  { id: 'blazepose-heavy-box', name: 'BlazePose heavy — landmarks given the box', givenBox: true },
+];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -155,7 +161,7 @@ export async function getState(page: Page): Promise<StateSnapshot> {
   return page.evaluate(() => {
     const s = (window as unknown as { keypointBench: { getState: () => Record<string, unknown> } }).keypointBench.getState() as unknown as {
       images: { id: string; name: string; widthPx: number; heightPx: number; status: string; error: string | null }[];
-      results: Record<string, { status: string; poses: unknown[]; latencyMs: number | null; backend: string | null; error: string | null }>;
+      results: Record<string, { status: string; poses: unknown[]; imageLatencyMs: number | null; inferences: number | null; backend: string | null; error: string | null }>;
       backend: { choice: string; active: string | null; status: string; error: string | null };
       selectedModelIds: string[];
       visibleImageIds: string[];
@@ -167,7 +173,7 @@ export async function getState(page: Page): Promise<StateSnapshot> {
       JSON.stringify({
         images: s.images.map(({ id, name, widthPx, heightPx, status, error }) => ({ id, name, widthPx, heightPx, status, error })),
         results: Object.fromEntries(
-          Object.entries(s.results).map(([k, c]) => [k, { status: c.status, poses: c.poses, latencyMs: c.latencyMs, backend: c.backend, error: c.error }]),
+          Object.entries(s.results).map(([k, c]) => [k, { status: c.status, poses: c.poses, imageLatencyMs: c.imageLatencyMs, inferences: c.inferences, backend: c.backend, error: c.error }]),
         ),
         backend: { choice: s.backend.choice, active: s.backend.active, status: s.backend.status, error: s.backend.error },
         selectedModelIds: s.selectedModelIds,

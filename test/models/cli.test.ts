@@ -103,7 +103,12 @@ describe('keypoint-bench eval', () => {
       // At most one pose per crop.
       expect(m.detections, m.columnId).toBeLessThanOrEqual(SCORABLE_PERSONS);
       expect(m.detections, m.columnId).toBeGreaterThanOrEqual(28);
-      expect(m.medianLatencyMs!, m.columnId).toBeGreaterThan(0);
+      expect(m.medianImageLatencyMs!, m.columnId).toBeGreaterThan(0);
+      // Per image covers every crop of the image: never less than one inference.
+      expect(m.medianImageLatencyMs!, m.columnId).toBeGreaterThanOrEqual(m.meanInferenceLatencyMs! * 0.5);
+      expect(m.inferences, m.columnId).toBe(SCORABLE_PERSONS);
+      expect(m.withoutPose.cropsTotal, m.columnId).toBe(SCORABLE_PERSONS);
+      expect(m.withoutPose.crops, m.columnId).toBe(SCORABLE_PERSONS - m.detections);
       expect(m.perImage).toHaveLength(8);
     }
 

@@ -85,8 +85,15 @@ export interface ModelMetrics {
   pckCurve: { alphas: number[]; values: (number | null)[] };
   /** The 17 COCO keypoints in order: PCK@α per keypoint and mean distance / size (null when never labelled/predicted). */
   perKeypoint: { name: string; detectionRate: number | null; meanNormalisedError: number | null }[];
-  /** Median of the given latencies, milliseconds; null when none were given (e.g. imported predictions). */
-  medianLatencyMs: number | null;
+  /**
+   * Model time per image: every inference the image needed (one for a whole image, one per person crop),
+   * median over the images, milliseconds; null when none were given (e.g. imported predictions).
+   */
+  medianImageLatencyMs: number | null;
+  /** Model time of one inference (one whole image or one crop): total time ÷ inferences, milliseconds; null as above. */
+  meanInferenceLatencyMs: number | null;
+  /** Inferences timed (images under whole image, crops under person crops). */
+  inferences: number;
   /**
    * Inputs the model returned nothing for: evaluated images without a single detection, and under person
    * crops (`oneResultPerCrop`) the scorable persons whose crop gave no pose (null otherwise). A two-stage
@@ -95,6 +102,12 @@ export interface ModelMetrics {
   withoutPose: { images: number; crops: number | null; cropsTotal: number | null };
   /** Every evaluated image, worst first (the order of `sortImagesWorstFirst`). */
   perImage: ImageResult[];
+}
+
+/** What one image cost a model: all its inferences (the whole image, or each person crop). */
+export interface ImageLatency {
+  imageMs: number;
+  inferences: number;
 }
 
 export interface EvaluateColumnInput {
@@ -106,8 +119,8 @@ export interface EvaluateColumnInput {
   imageIdsEvaluated: readonly number[];
   /** COCO keypoint results, pixels. Results on other images are left out (and counted). */
   results: readonly CocoKeypointResult[];
-  /** Per-image model latencies, milliseconds (empty for imported predictions). */
-  latenciesMs: readonly number[];
+  /** Per image: model time of all its inferences, milliseconds, and their number (empty for imported predictions). */
+  latencies: readonly ImageLatency[];
   pck: PckSettings;
   /**
    * The results came from the person-crops protocol: one run per scorable ground-truth person, at most one
@@ -206,9 +219,19 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
       detectionRate: pck.perKeypoint[k]?.detectionRate ?? null,
       meanNormalisedError: pck.perKeypoint[k]?.meanNormalizedError ?? null,
     })),
-    medianLatencyMs: median(input.latenciesMs),
+    ...latencySummary(input.latencies),
     withoutPose: withoutPose(restricted, evaluatedIds, results, input.oneResultPerCrop === true),
     perImage: perImageResults(restricted, evaluatedIds, results, imageEvaluations),
+  };
+}
+
+function latencySummary(latencies: readonly ImageLatency[]): Pick<ModelMetrics, 'medianImageLatencyMs' | 'meanInferenceLatencyMs' | 'inferences'> {
+  const timed = latencies.filter((l) => Number.isFinite(l.imageMs) && l.inferences > 0);
+  const inferences = timed.reduce((n, l) => n + l.inferences, 0);
+  return {
+    medianImageLatencyMs: median(timed.map((l) => l.imageMs)),
+    meanInferenceLatencyMs: inferences > 0 ? timed.reduce((sum, l) => sum + l.imageMs, 0) / inferences : null,
+    inferences,
   };
 }
 

@@ -16,7 +16,7 @@ export interface ExportContext {
 }
 
 /** Version of the metrics.json layout; bumped when a field changes meaning. */
-export const METRICS_JSON_FORMAT_VERSION = 1;
+export const METRICS_JSON_FORMAT_VERSION = 2;
 
 /**
  * One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, quotes doubled.
@@ -55,7 +55,12 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
     'pck_alpha',
     'pck_normalizer',
     'pck_persons_skipped',
-    'median_latency_ms',
+    'median_latency_ms_per_image',
+    'mean_latency_ms_per_inference',
+    'inferences',
+    'images_without_pose',
+    'crops_without_pose',
+    'crops_total',
     ...PUBLISHED_CSV_COLUMNS,
     ...PROVENANCE_CSV_COLUMNS,
   ];
@@ -77,7 +82,12 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
       m.pck.alpha,
       m.pck.normalizer,
       m.pck.personsSkipped,
-      m.medianLatencyMs,
+      m.medianImageLatencyMs,
+      m.meanInferenceLatencyMs,
+      m.inferences,
+      m.withoutPose.images,
+      m.withoutPose.crops,
+      m.withoutPose.cropsTotal,
       // Published figures: the authors' conditions travel with the number, so a spreadsheet cannot lose them.
       published?.metric ?? null,
       published?.value ?? null,
@@ -155,7 +165,8 @@ export function metricsToJson(
     notes: [
       'stats are pycocotools keypoint stats (fractions); -1 means the area range has no ground-truth person.',
       'pck.alpha is a fraction of the person size (normalizer bbox: max(w, h) of the GT box; torso: shoulder-hip distance).',
-      'Latencies are milliseconds per image (model time: preprocessing, inference, postprocessing).',
+      'Latencies are model time (preprocessing, networks, postprocessing) in milliseconds: medianImageLatencyMs is per image, all the inferences the image needed (one for a whole image, one per person crop); meanInferenceLatencyMs is per inference (one whole image or one crop).',
+      'withoutPose counts evaluated images without any detection and, under person crops, crops (ground-truth persons) that got no pose.',
       `${PUBLISHED_NOTE} Each published entry names its dataset, conditions, build and source.`,
     ],
     provenance: p,

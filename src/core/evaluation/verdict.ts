@@ -2,7 +2,7 @@
 
 import type { ModelMetrics } from './evaluateColumn';
 
-/** Targets; null = not set. AP and PCK are fractions in [0, 1]; latency is the median, milliseconds. */
+/** Targets; null = not set. AP and PCK are fractions in [0, 1]; latency is the median model time per image (all its inferences), milliseconds. */
 export interface VerdictTargets {
   apMin: number | null;
   pckMin: number | null;
@@ -47,7 +47,7 @@ function formatPair(measured: number, required: number, decimals: number): [stri
 
 /**
  * Checks every column against the targets. Comparisons use the unrounded values: AP ≥ apMin, PCK ≥ pckMin,
- * median latency ≤ latencyMaxMs. An AP of -1 (no ground-truth person) and a null PCK/latency are not measurable.
+ * median latency per image ≤ latencyMaxMs. An AP of -1 (no ground-truth person) and a null PCK/latency are not measurable.
  */
 export function verdict(metrics: readonly ModelMetrics[], targets: VerdictTargets): VerdictRow[] {
   const apMin = targetValue(targets.apMin);
@@ -75,7 +75,7 @@ export function verdict(metrics: readonly ModelMetrics[], targets: VerdictTarget
       }
     }
     if (latencyMaxMs !== null) {
-      const latency = m.medianLatencyMs;
+      const latency = m.medianImageLatencyMs;
       if (latency === null) {
         checks.push({ target: 'latency', required: `≤ ${latencyMaxMs.toFixed(1)} ms`, measured: NOT_MEASURED, pass: null });
       } else {

@@ -12,7 +12,7 @@ import { useEvaluationSnapshot, verdictText, type EvaluationSnapshot } from '../
 import { exportProvenance, exportPublished } from '../../store/exportProvenance';
 import { ChartCanvas } from '../../ui/ChartCanvas';
 import { downloadBlob, safeFileStem, timestampStem } from '../../ui/download';
-import { buildMetricsReportSpec, fmtMs, fmtStat as fmt } from './metricsReportSpec';
+import { buildMetricsReportSpec, fmtMs, fmtStat as fmt, withoutPoseText } from './metricsReportSpec';
 
 /** Every model's published figure, by model id (= column id of a model column). */
 const PUBLISHED = publishedByColumn(MODELS);
@@ -170,8 +170,16 @@ export function MetricsView() {
             <th scope="col">AP75</th>
             <th scope="col" title="COCO keypoint AR, OKS 0.50:0.95">AR</th>
             <th scope="col">PCK@{pckAlpha}</th>
-            <th scope="col">Median latency</th>
+            <th scope="col" title="Median model time per image: every inference the image needed (one per person crop under person crops)">
+              ms/image
+            </th>
+            <th scope="col" title="Mean model time of one inference: one whole image, or one person crop">
+              ms/inference
+            </th>
             <th scope="col">Images</th>
+            <th scope="col" title="Inputs the model returned no pose for: person crops under person crops, else images">
+              No pose
+            </th>
             <th scope="col">COCO results</th>
           </tr>
         </thead>
@@ -188,10 +196,12 @@ export function MetricsView() {
               <td>{fmt(c.metrics.stats.AP75)}</td>
               <td data-stat="AR">{fmt(c.metrics.stats.AR)}</td>
               <td data-stat="PCK">{fmt(c.metrics.pck.value)}</td>
-              <td>{fmtMs(c.metrics.medianLatencyMs)}</td>
+              <td data-stat="ms-per-image">{fmtMs(c.metrics.medianImageLatencyMs)}</td>
+              <td data-stat="ms-per-inference">{fmtMs(c.metrics.meanInferenceLatencyMs)}</td>
               <td data-stat="images">
                 {c.metrics.imagesEvaluated}/{c.metrics.imagesTotal}
               </td>
+              <td data-stat="no-pose">{withoutPoseText(c.metrics.withoutPose)}</td>
               <td>
                 <button
                   type="button"
@@ -212,7 +222,7 @@ export function MetricsView() {
         <div className="targets">
           <TargetInput label="AP ≥" value={targets.apMin} step={0.05} onChange={(v) => setTargets({ apMin: v })} />
           <TargetInput label={`PCK@${pckAlpha} ≥`} value={targets.pckMin} step={0.05} onChange={(v) => setTargets({ pckMin: v })} />
-          <TargetInput label="Median latency ≤" value={targets.latencyMaxMs} step={5} unit="ms" onChange={(v) => setTargets({ latencyMaxMs: v })} />
+          <TargetInput label="Median latency per image ≤" value={targets.latencyMaxMs} step={5} unit="ms" onChange={(v) => setTargets({ latencyMaxMs: v })} />
         </div>
         <ul>
           {snapshot.verdict.map((row) => (

@@ -1,3 +1,4 @@
+import type { ModelMetrics } from '../../core/evaluation/evaluateColumn';
 import type { Provenance } from '../../core/evaluation/provenance';
 import { provenanceLines } from '../../core/evaluation/provenance';
 import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
@@ -11,6 +12,9 @@ import type { PckNormalizer } from '../../store/evaluationSlice';
 export const fmtStat = (value: number | null | undefined, digits = 3) =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : value < 0 ? 'n/a' : value.toFixed(digits);
 export const fmtMs = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
+/** "3/41 crops" under person crops (ground-truth persons whose crop gave no pose), else "2 images". */
+export const withoutPoseText = (withoutPose: ModelMetrics['withoutPose']) =>
+  withoutPose.crops !== null ? `${withoutPose.crops}/${withoutPose.cropsTotal} crops` : `${withoutPose.images} image${withoutPose.images === 1 ? '' : 's'}`;
 
 export interface MetricsReportInput {
   snapshot: EvaluationSnapshot;
@@ -40,13 +44,13 @@ export function buildMetricsReportSpec(input: MetricsReportInput): MetricsReport
       `Backend: ${provenance.backend ?? '—'} · PCK α ${pckAlpha} of ${pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'} · ${provenance.dateIso.slice(0, 19).replace('T', ' ')} UTC`,
     ],
     table: {
-      header: ['Model', 'AP', 'Published*', 'AP50', 'AP75', 'AR', `PCK@${pckAlpha}`, 'Median latency', 'Images'],
+      header: ['Model', 'AP', 'Published*', 'AP50', 'AP75', 'AR', `PCK@${pckAlpha}`, 'ms/image', 'ms/inference', 'Images', 'No pose'],
       rows: snapshot.columns.map((c) => {
         const figure = published[c.column.id];
         const m = c.metrics;
         return {
           colour: c.column.colour,
-          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`],
+          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianImageLatencyMs), fmtMs(m.meanInferenceLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`, withoutPoseText(m.withoutPose)],
         };
       }),
     },

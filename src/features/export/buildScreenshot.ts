@@ -82,15 +82,16 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
       cells: columns.map((column) => {
         const cell = cellOf(state, image.id, column);
         if (!cell || cell.status !== 'done') {
-          return { layer: null, latencyMs: null, note: cell?.status === 'error' ? 'error' : cell?.status === 'skipped' ? 'skipped' : 'not run yet' };
+          return { layer: null, imageLatencyMs: null, inferences: null, note: cell?.status === 'error' ? 'error' : cell?.status === 'skipped' ? 'skipped' : 'not run yet' };
         }
-        if (cell.latencyMs !== null) latenciesByColumn.set(column.id, [...(latenciesByColumn.get(column.id) ?? []), cell.latencyMs]);
+        if (cell.imageLatencyMs !== null) latenciesByColumn.set(column.id, [...(latenciesByColumn.get(column.id) ?? []), cell.imageLatencyMs]);
         const overlay = cellOverlay(state, image, column, cell);
         return {
           layer: overlay.layer,
           groundTruth: overlay.groundTruth,
           errorLines: overlay.errorLines,
-          latencyMs: cell.latencyMs,
+          imageLatencyMs: cell.imageLatencyMs,
+          inferences: cell.inferences,
           ...(column.kind === 'external' ? { note: 'imported' } : {}),
         };
       }),
@@ -102,7 +103,7 @@ export async function buildScreenshotSpec(state: AppState): Promise<{ spec: Scre
   const provenance = exportProvenance(state, evaluation ? evaluation.columns.map((c) => c.metrics) : [], createdAt);
   const spec: ScreenshotSpec = {
     title: focused ? `Keypoint Bench — ${focused.name}` : `Keypoint Bench — ${rows.length} image${rows.length === 1 ? '' : 's'} × ${columns.length} column${columns.length === 1 ? '' : 's'}`,
-    columns: columns.map((c) => ({ label: c.label, colour: c.colour, medianLatencyMs: median(latenciesByColumn.get(c.id) ?? []) })),
+    columns: columns.map((c) => ({ label: c.label, colour: c.colour, medianImageLatencyMs: median(latenciesByColumn.get(c.id) ?? []) })),
     rows,
     backendLabel: `${state.backend.active ?? 'none'}${state.backend.choice === 'auto' ? ' (Auto)' : ''}`,
     confidenceThreshold: state.confidenceThreshold,

@@ -1,3 +1,4 @@
+import { formatImageLatency } from '../../core/latencyText';
 import type { Column } from '../../store/columns';
 import type { CellResult } from '../../store/types';
 
@@ -13,7 +14,7 @@ function cellCaption(cell: CellResult | undefined, isExternal = false): string {
       return cell.error ?? 'skipped';
     case 'done': {
       const people = cell.poses.length === 1 ? '1 pose' : `${cell.poses.length} poses`;
-      return `${cell.latencyMs === null ? (isExternal ? 'imported' : '—') : `${cell.latencyMs.toFixed(1)} ms`} · ${people}`;
+      return `${cell.imageLatencyMs === null ? (isExternal ? 'imported' : '—') : formatImageLatency(cell.imageLatencyMs, cell.inferences)} · ${people}`;
     }
   }
 }

@@ -29,7 +29,9 @@ interface LiveStats {
  */
 export function WebcamPanel() {
   const controller = useController();
-  const models = useSelectedModels();
+  const selectedModels = useSelectedModels();
+  // "Landmarks given the box" variants need a ground-truth box; a live frame has none.
+  const models = useMemo(() => selectedModels.filter((m) => m.personInput !== 'box'), [selectedModels]);
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const backendReady = useAppStore((s) => s.backend.status === 'ready');
   const pushNotice = useAppStore((s) => s.pushNotice);
@@ -85,7 +87,7 @@ export function WebcamPanel() {
       if (message.type === 'poses') {
         state.posesByModel.set(message.modelId, message.poses);
         const list = state.latencyMsByModel.get(message.modelId) ?? [];
-        list.push(message.latencyMs);
+        list.push(message.imageLatencyMs);
         state.latencyMsByModel.set(message.modelId, list.slice(-30));
       } else if (message.type === 'estimateError' && message.modelId) {
         state.posesByModel.delete(message.modelId);
@@ -190,7 +192,7 @@ export function WebcamPanel() {
   const latencyText = useMemo(
     () =>
       models
-        .map((m) => (stats.latencyMsByModel[m.id] !== undefined ? `${m.displayName} ${stats.latencyMsByModel[m.id]?.toFixed(1)} ms` : null))
+        .map((m) => (stats.latencyMsByModel[m.id] !== undefined ? `${m.displayName} ${stats.latencyMsByModel[m.id]?.toFixed(1)} ms/frame` : null))
         .filter(Boolean)
         .join(' · '),
     [models, stats],

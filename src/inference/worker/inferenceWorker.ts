@@ -220,11 +220,11 @@ async function handle(message: ToWorker): Promise<void> {
                   ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
                 });
             const poses: Pose[] = recorder ? await recorder.record(run) : await run();
-            // Per model run: under person crops that is the mean over the image's crops.
-            const latencyMs = (performance.now() - startMs) / Math.max(1, message.crops?.length ?? 1);
-            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, scaleToImagePx), latencyMs });
+            const imageLatencyMs = performance.now() - startMs;
+            const inferences = message.crops?.length ?? 1;
+            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, scaleToImagePx), imageLatencyMs, inferences });
             if (recorder) {
-              const rawMs = (await recorder.timeRecorded()) / Math.max(1, message.crops?.length ?? 1);
+              const rawMs = await recorder.timeRecorded();
               recorder.dispose();
               send({ type: 'rawTiming', requestId, imageKey, modelId, backend, rawMs });
             }

@@ -54,12 +54,14 @@ export type FromWorker =
       backend: BackendName;
       poses: Pose[];
       /**
-       * Model time per run: preprocessing, inference and postprocessing of one image, or under
-       * person crops the mean over this image's crops (so latency is comparable across protocols).
+       * Model time for this image, milliseconds: preprocessing, networks and postprocessing of every
+       * inference it needed (one for the whole image, one per person under person crops).
        */
-      latencyMs: number;
+      imageLatencyMs: number;
+      /** Inferences in `imageLatencyMs`: 1 for a whole image, the number of crops under person crops. */
+      inferences: number;
     }
-  /** With `measureRaw`, after `poses` (so the re-run never delays the result): the network(s) alone on the same inputs. */
+  /** With `measureRaw`, after `poses` (so the re-run never delays the result): the network(s) alone on the same inputs, for the whole image. */
   | { type: 'rawTiming'; requestId: number; imageKey: string; modelId: ModelId; backend: BackendName; rawMs: number }
   | { type: 'estimateError'; requestId: number; imageKey: string; modelId: ModelId | null; backend: BackendName | null; message: string }
   | {

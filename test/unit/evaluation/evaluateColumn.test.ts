@@ -18,7 +18,7 @@ function perfectResults(imageIds: readonly number[]): CocoKeypointResult[] {
 function input(overrides: Partial<EvaluateColumnInput>): EvaluateColumnInput {
   return {
     columnId: 'm', displayName: 'Model', protocol: 'whole', gt,
-    imageIdsEvaluated: allIds, results: perfectResults(allIds), latenciesMs: [], pck: { alpha: 0.2, normalizer: 'bbox' },
+    imageIdsEvaluated: allIds, results: perfectResults(allIds), latencies: [], pck: { alpha: 0.2, normalizer: 'bbox' },
     ...overrides,
   };
 }
@@ -82,7 +82,8 @@ describe('evaluateColumn', () => {
     expect(none.stats.AP).toBe(-1);
     expect(none.pck.value).toBeNull();
     expect(none.perImage).toEqual([]);
-    expect(none.medianLatencyMs).toBeNull();
+    expect(none.medianImageLatencyMs).toBeNull();
+    expect(none.meanInferenceLatencyMs).toBeNull();
   });
 
   it('marks missed persons null, lists every evaluated image, and sorts images worst first', () => {
@@ -133,8 +134,16 @@ describe('evaluateColumn', () => {
     for (let i = 1; i < curve.length; i++) expect(curve[i]!).toBeGreaterThanOrEqual(curve[i - 1]!);
   });
 
-  it('reports the median latency in ms', () => {
-    expect(evaluateColumn(input({ latenciesMs: [30, 10, 20] })).medianLatencyMs).toBe(20);
+  it('reports latency per image (median) and per inference (total ÷ inferences), in ms', () => {
+    const whole = evaluateColumn(input({ latencies: [30, 10, 20].map((imageMs) => ({ imageMs, inferences: 1 })) }));
+    expect(whole.medianImageLatencyMs).toBe(20);
+    expect(whole.meanInferenceLatencyMs).toBe(20);
+    expect(whole.inferences).toBe(3);
+    // Person crops: an image with 11 people costs 11 inferences; per image is what the user waits for.
+    const crops = evaluateColumn(input({ latencies: [{ imageMs: 500, inferences: 11 }, { imageMs: 40, inferences: 1 }, { imageMs: 90, inferences: 2 }] }));
+    expect(crops.medianImageLatencyMs).toBe(90);
+    expect(crops.meanInferenceLatencyMs).toBeCloseTo(630 / 14, 12);
+    expect(crops.inferences).toBe(14);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([Number.NaN, 5])).toBe(5);
     expect(median([])).toBeNull();

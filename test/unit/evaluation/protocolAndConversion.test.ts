@@ -106,7 +106,7 @@ describe('posesToCocoResults', () => {
       );
       const metrics = evaluateColumn({
         columnId: layout, displayName: layout, protocol: 'crops', gt,
-        imageIdsEvaluated: gt.images.map((i) => i.id), results, latenciesMs: [], pck: PCK,
+        imageIdsEvaluated: gt.images.map((i) => i.id), results, latencies: [], pck: PCK,
       });
       expect(metrics.stats.AP, layout).toBe(1);
       expect(metrics.stats.AR, layout).toBe(1);

@@ -50,7 +50,7 @@ function perfectColumn(columnId: string, displayName: string, imageIds: readonly
     posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'),
   );
   return evaluateColumn({
-    columnId, displayName, protocol: 'crops', gt, imageIdsEvaluated: imageIds, results, latenciesMs: [40, 50, 60],
+    columnId, displayName, protocol: 'crops', gt, imageIdsEvaluated: imageIds, results, latencies: [40, 50, 60].map((imageMs) => ({ imageMs, inferences: 1 })),
     pck: { alpha: 0.2, normalizer: 'bbox' },
   });
 }
@@ -231,7 +231,7 @@ describe('every export carries the provenance and the published figures', () => 
     ]);
     const { ctx, texts } = recordingContext();
     paintScreenshot(ctx, {
-      title: 't', columns: [{ label: 'MoveNet SinglePose Thunder', colour: '#f00', medianLatencyMs: 50 }], rows: [], backendLabel: 'wasm',
+      title: 't', columns: [{ label: 'MoveNet SinglePose Thunder', colour: '#f00', medianImageLatencyMs: 50 }], rows: [], backendLabel: 'wasm',
       confidenceThreshold: 0.3, createdAt: new Date(0), cellWidthPx: 560, sections,
     });
     // One column: the minimum page width. Every provenance line and the note still fit, unclipped.

@@ -25,7 +25,7 @@ function metricsWith(overrides: Partial<ModelMetrics> & { ap?: number }): ModelM
   );
   const base = evaluateColumn({
     columnId: 'movenet-thunder', displayName: 'MoveNet SinglePose Thunder', protocol: 'crops', gt,
-    imageIdsEvaluated: allIds, results, latenciesMs: [40, 50, 60], pck: { alpha: 0.2, normalizer: 'bbox' },
+    imageIdsEvaluated: allIds, results, latencies: [40, 50, 60].map((imageMs) => ({ imageMs, inferences: 1 })), pck: { alpha: 0.2, normalizer: 'bbox' }, oneResultPerCrop: true,
   });
   const m = { ...base, ...overrides };
   if (overrides.ap !== undefined) m.stats = { ...base.stats, AP: overrides.ap };
@@ -47,8 +47,8 @@ function context(protocol: EvaluationProtocol, backend: string | null, dateIso =
 describe('verdict', () => {
   it('passes, fails, and says "not measurable" per target', () => {
     const good = metricsWith({ ap: 0.8 });
-    const slowAndBad = metricsWith({ columnId: 'b', ap: 0.5, medianLatencyMs: 120 });
-    const imported = metricsWith({ columnId: 'c', ap: 0.9, medianLatencyMs: null });
+    const slowAndBad = metricsWith({ columnId: 'b', ap: 0.5, medianImageLatencyMs: 120 });
+    const imported = metricsWith({ columnId: 'c', ap: 0.9, medianImageLatencyMs: null });
     const [a, b, c] = verdict([good, slowAndBad, imported], { apMin: 0.7, pckMin: 0.9, latencyMaxMs: 100 });
     expect(a!.pass).toBe(true);
     expect(a!.checks.map((x) => [x.target, x.required, x.measured, x.pass])).toEqual([
@@ -96,7 +96,8 @@ describe('metricsToCsv', () => {
     expect(header).toEqual([
       'column_id', 'model', 'protocol', 'backend', 'date', 'images_evaluated', 'images_total', 'detections',
       'AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl',
-      'PCK@0.2', 'pck_alpha', 'pck_normalizer', 'pck_persons_skipped', 'median_latency_ms',
+      'PCK@0.2', 'pck_alpha', 'pck_normalizer', 'pck_persons_skipped',
+      'median_latency_ms_per_image', 'mean_latency_ms_per_inference', 'inferences', 'images_without_pose', 'crops_without_pose', 'crops_total',
       ...PUBLISHED_CSV_COLUMNS, ...PROVENANCE_CSV_COLUMNS,
     ]);
     expect(rows.every((r) => r.length === header.length)).toBe(true);
@@ -106,15 +107,18 @@ describe('metricsToCsv', () => {
     expect(first[col('backend')]).toBe('wasm');
     expect(Number(first[col('AP')])).toBe(1);
     expect(Number(first[col('PCK@0.2')])).toBe(1);
-    expect(Number(first[col('median_latency_ms')])).toBe(50);
+    expect(Number(first[col('median_latency_ms_per_image')])).toBe(50);
+    expect(Number(first[col('mean_latency_ms_per_inference')])).toBe(50);
+    expect(Number(first[col('inferences')])).toBe(3);
+    expect(Number(first[col('crops_without_pose')])).toBe(0);
   });
 
   it('writes nulls as empty fields, names a generic PCK column for mixed α, and defuses formulas', () => {
-    const a = metricsWith({ medianLatencyMs: null });
+    const a = metricsWith({ medianImageLatencyMs: null });
     const b = metricsWith({ displayName: '=HYPERLINK("x")', pck: { ...a.pck, alpha: 0.1 } });
     const rows = parseCsv(metricsToCsv([a, b], context('whole', null)));
     expect(rows[0]).toContain('PCK');
-    expect(rows[1]![rows[0]!.indexOf('median_latency_ms')]).toBe('');
+    expect(rows[1]![rows[0]!.indexOf('median_latency_ms_per_image')]).toBe('');
     expect(rows[1]![rows[0]!.indexOf('backend')]).toBe('');
     expect(rows[2]![1]).toBe(`'=HYPERLINK("x")`);
     expect(csvField(-1)).toBe('-1');
@@ -129,7 +133,7 @@ describe('metricsToCsv', () => {
 
 describe('metricsToJson', () => {
   it('round-trips the metrics and carries protocol, backend, date and the verdict', () => {
-    const metrics = [metricsWith({}), metricsWith({ columnId: 'x', displayName: 'My "best", model', medianLatencyMs: null, ap: -1 })];
+    const metrics = [metricsWith({}), metricsWith({ columnId: 'x', displayName: 'My "best", model', medianImageLatencyMs: null, ap: -1 })];
     const targets = { apMin: 0.5, pckMin: null, latencyMaxMs: 100 };
     const text = metricsToJson(metrics, { ...context('crops', 'wasm'), targets });
     expect(text).toContain('\n  "');
