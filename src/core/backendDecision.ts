@@ -55,8 +55,10 @@ export function wasmCoresToPresent(requestedThreads: number): number {
 }
 
 /**
- * The app's default WASM thread count: one per logical core, within the backend's cap; 1 without
- * cross-origin isolation, where there is no SharedArrayBuffer and tfjs loads its single-threaded binary.
+ * The app's default WASM thread count: one per logical core, within the backend's cap (on 2 cores,
+ * 2 real threads beat 1 for every model when the machine is not busy with other work; see
+ * bench/README.md, "WASM threads"); 1 without cross-origin isolation, where there is no
+ * SharedArrayBuffer and tfjs loads its single-threaded binary.
  */
 export function defaultWasmThreads(logicalCores: number, crossOriginIsolated: boolean): number {
   if (!crossOriginIsolated) return 1;
