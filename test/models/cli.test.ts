@@ -115,11 +115,12 @@ describe('keypoint-bench eval', () => {
     // Progress: one plain line per image and model (stderr is not a TTY here).
     const progress = run.stderr.split('\n').filter((line) => /^image \d+\/8 · /.test(line));
     expect(progress).toHaveLength(16);
-    expect(progress[0]).toMatch(/^image 1\/8 · movenet-lightning · \d+ ms$/);
+    // Per image, with the crops it took: "214 ms/image (4 crops × 53.5 ms)".
+    expect(progress[0]).toMatch(/^image 1\/8 · movenet-lightning · \d+(\.\d)? ms\/image( \(\d+ crops × \d+(\.\d)? ms\))?$/);
     // The table on stdout.
     expect(run.stdout).toMatch(/^Protocol: crops\. Person crops:/);
     for (const m of metrics.metrics) expect(run.stdout).toContain(`${m.displayName} [${m.columnId}]`);
-    expect(run.stdout).toMatch(/\bAP\b.*\bAP50\b.*\bAP75\b.*\bAR\b.*PCK@0\.2 \(bbox\).*median ms/);
+    expect(run.stdout).toMatch(/\bAP\b.*\bAP50\b.*\bAP75\b.*\bAR\b.*PCK@0\.2 \(bbox\).*ms\/image.*ms\/inference.*no pose/);
 
     // metrics.csv: a header and one row per model.
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trimEnd().split('\r\n');
