@@ -121,6 +121,8 @@ interface MetricsRow {
   AR: string;
   PCK: string;
   images: string;
+  /** "crops without a pose / crops" under person crops, else "images without a pose". */
+  noPose: string;
 }
 
 /** The metrics table as shown: label, AP, AR, PCK and "evaluated/total" images per column. */
@@ -133,6 +135,7 @@ async function metricsRows(page: Page): Promise<MetricsRow[]> {
       AR: row.querySelector('td[data-stat=AR]')?.textContent ?? '',
       PCK: row.querySelector('td[data-stat=PCK]')?.textContent ?? '',
       images: row.querySelector('td[data-stat=images]')?.textContent ?? '',
+      noPose: row.querySelector('td[data-stat=no-pose]')?.textContent ?? '',
     })),
   );
 }
@@ -240,7 +243,7 @@ function nodeModelMetrics(state: StateSnapshot, modelId: string, protocol: Evalu
     results.push(...posesToCocoResults(gtImage.id, cell.poses, layout));
     if (cell.imageLatencyMs !== null) latencies.push({ imageMs: cell.imageLatencyMs, inferences: cell.inferences ?? 1 });
   }
-  return evaluateColumn({ columnId: modelId, displayName: modelId, protocol, gt, imageIdsEvaluated, results, latencies, pck });
+  return evaluateColumn({ columnId: modelId, displayName: modelId, protocol, gt, imageIdsEvaluated, results, latencies, pck, oneResultPerCrop: protocol === 'crops' });
 }
 
 /** The imported noisy predictions scored in Node on the given ground-truth images. */
@@ -254,6 +257,9 @@ function nodeNoisyMetrics(imageNames: readonly string[], pck: EvaluationState['p
 function expectRowMatches(row: MetricsRow | undefined, metrics: ModelMetrics, what: string): void {
   expect(row, `${what}: no row in the metrics table`).toBeDefined();
   expect({ AP: row?.AP, AR: row?.AR, PCK: row?.PCK }, what).toEqual({ AP: fmt3(metrics.stats.AP), AR: fmt3(metrics.stats.AR), PCK: fmt3(metrics.pck.value) });
+  const { withoutPose } = metrics;
+  const noPose = withoutPose.crops !== null ? `${withoutPose.crops}/${withoutPose.cropsTotal} crops` : `${withoutPose.images} image${withoutPose.images === 1 ? '' : 's'}`;
+  expect(row?.noPose, `${what}: inputs without a pose`).toBe(noPose);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
