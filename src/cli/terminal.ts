@@ -83,7 +83,7 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 
 /**
  * The metrics table of `eval`: AP, the published figure beside it (marked *, see `publishedFootnotes`), AP50, AP75,
- * AR, PCK@α, median model time per image and mean per inference (one whole image or one person crop) per model.
+ * AR, PCK@α, median model time per image and per inference (one whole image or one person crop) per model.
  */
 export function metricsTable(metrics: readonly ModelMetrics[], published: Readonly<Record<string, PublishedFigure>> = {}): string {
   const alpha = metrics[0]?.pck.alpha ?? 0.2;
@@ -98,10 +98,10 @@ export function metricsTable(metrics: readonly ModelMetrics[], published: Readon
     formatStat(m.stats.AR),
     formatStat(m.pck.value),
     formatMs(m.medianImageLatencyMs),
-    formatMs(m.meanInferenceLatencyMs),
+    formatMs(m.medianInferenceLatencyMs),
     String(m.imagesEvaluated),
     String(m.detections),
-    m.withoutPose.crops !== null ? `${m.withoutPose.crops}/${m.withoutPose.cropsTotal} crops` : `${m.withoutPose.images} images`,
+    m.withoutPose.crops !== null ? `${m.withoutPose.crops}/${m.withoutPose.cropsTotal} crops` : `${m.withoutPose.images} image${m.withoutPose.images === 1 ? '' : 's'}`,
   ]);
   return formatTable(header, rows);
 }

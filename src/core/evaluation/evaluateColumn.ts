@@ -90,8 +90,11 @@ export interface ModelMetrics {
    * median over the images, milliseconds; null when none were given (e.g. imported predictions).
    */
   medianImageLatencyMs: number | null;
-  /** Model time of one inference (one whole image or one crop): total time ÷ inferences, milliseconds; null as above. */
-  meanInferenceLatencyMs: number | null;
+  /**
+   * Model time of one inference (one whole image or one crop): per image its time ÷ its inferences, median over the
+   * images, milliseconds (equal to the per-image figure under whole image); null as above.
+   */
+  medianInferenceLatencyMs: number | null;
   /** Inferences timed (images under whole image, crops under person crops). */
   inferences: number;
   /**
@@ -225,12 +228,12 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
   };
 }
 
-function latencySummary(latencies: readonly ImageLatency[]): Pick<ModelMetrics, 'medianImageLatencyMs' | 'meanInferenceLatencyMs' | 'inferences'> {
+function latencySummary(latencies: readonly ImageLatency[]): Pick<ModelMetrics, 'medianImageLatencyMs' | 'medianInferenceLatencyMs' | 'inferences'> {
   const timed = latencies.filter((l) => Number.isFinite(l.imageMs) && l.inferences > 0);
   const inferences = timed.reduce((n, l) => n + l.inferences, 0);
   return {
     medianImageLatencyMs: median(timed.map((l) => l.imageMs)),
-    meanInferenceLatencyMs: inferences > 0 ? timed.reduce((sum, l) => sum + l.imageMs, 0) / inferences : null,
+    medianInferenceLatencyMs: median(timed.map((l) => l.imageMs / l.inferences)),
     inferences,
   };
 }

@@ -50,7 +50,7 @@ export function buildMetricsReportSpec(input: MetricsReportInput): MetricsReport
         const m = c.metrics;
         return {
           colour: c.column.colour,
-          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianImageLatencyMs), fmtMs(m.meanInferenceLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`, withoutPoseText(m.withoutPose)],
+          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianImageLatencyMs), fmtMs(m.medianInferenceLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`, withoutPoseText(m.withoutPose)],
         };
       }),
     },
