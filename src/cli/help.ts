@@ -56,7 +56,7 @@ export function commandHelp(command: CommandName): string {
       [
         'Images match ground-truth images by file name (the basename of file_name); files without ground truth and',
         'ground-truth images without a file are listed as warnings. Progress goes to stderr, the metrics table to stdout.',
-        'Latency is model time in milliseconds after one warm-up run: ms/image is the median per image, all the inferences the image needed (under crops: one per person); ms/inference is one inference (one whole image or one crop): each image's time ÷ its inferences, median over the images. The latency target is per image.',
+        'Latency is model time in milliseconds after one warm-up run: ms/image is the median per image, all the inferences the image needed (under crops: one per person); ms/inference is one inference (one whole image or one crop): per image its time ÷ its inferences, median over the images. The latency target is per image.',
       ].join('\n'),
     );
   } else {
