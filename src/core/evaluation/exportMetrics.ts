@@ -165,7 +165,7 @@ export function metricsToJson(
     notes: [
       'stats are pycocotools keypoint stats (fractions); -1 means the area range has no ground-truth person.',
       'pck.alpha is a fraction of the person size (normalizer bbox: max(w, h) of the GT box; torso: shoulder-hip distance).',
-      'Latencies are model time (preprocessing, networks, postprocessing) in milliseconds: medianImageLatencyMs is per image, all the inferences the image needed (one for a whole image, one per person crop); medianInferenceLatencyMs is per inference (one whole image or one crop): each image's time ÷ its inferences, median over the images.',
+      'Latencies are model time (preprocessing, networks, postprocessing) in milliseconds: medianImageLatencyMs is per image, all the inferences the image needed (one for a whole image, one per person crop); medianInferenceLatencyMs is per inference (one whole image or one crop): per image its time ÷ its inferences, median over the images.',
       'withoutPose counts evaluated images without any detection and, under person crops, crops (ground-truth persons) that got no pose.',
       `${PUBLISHED_NOTE} Each published entry names its dataset, conditions, build and source.`,
     ],
