@@ -1,4 +1,5 @@
-// The in-browser model × backend benchmark: window.keypointBench.runBenchmark, one row per call.
+// The in-browser model × backend benchmark: window.keypointBench.runBenchmark, one row per call, then
+// the user's job (every model together on every image) in one more call.
 /* global window, clearTimeout, setInterval, clearInterval, AbortController */
 import { loadavg } from 'node:os';
 import { addImages, waitForApp, waitForGalleryBackend } from './app.mjs';
@@ -69,17 +70,10 @@ async function mainHeapAfterGc(context, page) {
 }
 
 /**
- * One runBenchmark call (one model on one backend / thread count), with progress printed and a time
- * budget: past it the call is aborted and the row recorded as failed.
+ * One runBenchmark call in the page, with progress printed and a time budget: past it the call is
+ * aborted (recorded as failed by the caller).
  */
-export async function runRow(page, { modelId, backend, threads, imageCount, leak, timeoutMs, log }) {
-  const request = {
-    modelIds: [modelId],
-    backends: [backend],
-    imageCount,
-    leakCheckInferences: leak,
-    ...(backend === 'wasm' && threads ? { wasmThreadCounts: [threads] } : {}),
-  };
+async function runInPage(page, request, timeoutMs, log) {
   let lastText = '';
   const poll = setInterval(() => {
     page
@@ -116,6 +110,33 @@ export async function runRow(page, { modelId, backend, threads, imageCount, leak
   } finally {
     clearInterval(poll);
   }
+}
+
+/** One model on one backend / thread count. */
+export function runRow(page, { modelId, backend, threads, imageCount, leak, timeoutMs, log }) {
+  const request = {
+    modelIds: [modelId],
+    backends: [backend],
+    imageCount,
+    leakCheckInferences: leak,
+    ...(backend === 'wasm' && threads ? { wasmThreadCounts: [threads] } : {}),
+  };
+  return runInPage(page, request, timeoutMs, log);
+}
+
+/**
+ * The user's job: `imageCount` images × every model together on WASM with the app's default threads,
+ * as the gallery runs them (no per-model rows: backends is empty). Returns the job measurement,
+ * failed with the reason when the call failed.
+ */
+export async function runJob(page, { models, imageCount, timeoutMs, log }) {
+  const answer = await runInPage(page, { modelIds: models, backends: [], imageCount, job: true, jobImageCount: imageCount }, timeoutMs, log);
+  const extra = { jobWallMs: answer.wallMs, loadAverageBefore: answer.loadAverageBefore, loadAverageAfter: answer.loadAverageAfter };
+  if (answer.ok && answer.report.job) return { ...answer.report.job, ...extra };
+  return {
+    status: 'failed', error: answer.ok ? 'runBenchmark returned no job' : answer.timedOut ? `abandoned after the ${Math.round(timeoutMs / 1000)} s job budget` : answer.error,
+    backend: 'wasm', wasmThreads: null, wasmThreadsRequested: null, inFlight: 2, decoder: null, rawPassWallMs: null, pageBroken: answer.pageBroken === true, ...extra,
+  };
 }
 
 /** A failed row; `threads` is the request (nothing was read back from a module that did not run). */
@@ -198,10 +219,22 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
       await onRow?.(rows);
     }
   }
+  let job = null;
+  if (options.jobImages > 0) {
+    log(`job: ${options.jobImages} images × ${options.models.length} models together on wasm (app default threads), two images in flight (load average ${loadavg()[0].toFixed(2)})`);
+    // The job runs all K models: its budget is one row's per model.
+    job = await runJob(bench.page, { models: options.models, imageCount: options.jobImages, timeoutMs: options.rowTimeoutS * 1000 * options.models.length, log });
+    log(
+      job.status === 'ok'
+        ? `job on wasm/${job.wasmThreads}t: wall ${job.wallMs.toFixed(0)} ms, Σraw ${job.rawSumMs.toFixed(0)} ms → jobOverhead ${job.jobOverhead.toFixed(3)} (without decode ${job.jobOverheadWithoutDecode.toFixed(3)}; Σdecode ${job.decodeSumMs.toFixed(0)} ms, Σpre/post ${job.prePostSumMs.toFixed(0)} ms, outside ${job.outsideSumMs.toFixed(0)} ms)`
+        : `job FAILED: ${job.error}`,
+    );
+  }
   const report = bench.lastReport ?? null;
   await bench.page.close().catch(() => undefined);
   return {
     rows,
+    job,
     autoDecisions,
     galleryBackend: bench.galleryBackend,
     longTaskCheck: bench.longTaskCheck,

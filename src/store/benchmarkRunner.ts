@@ -1,4 +1,5 @@
 import type { BackendDecision } from '../core/backendDecision';
+import { jobIncompleteness, summariseJob, type JobFigures, type JobRawRequest, type JobTimedRequest } from '../core/benchmarkJob';
 import type { BackendName, ModelId } from '../core/types';
 import { InferenceClient, fileInput } from '../inference/inferenceClient';
 import { modelInfo } from '../inference/modelCatalogue';
@@ -33,6 +34,11 @@ export interface BenchmarkOptions {
   wasmThreadCounts?: number[];
   /** Extra inferences after the measurement, to show tensors/heap do not grow (0 = skip). */
   leakCheckInferences?: number;
+  /**
+   * The user's job: this many images (the given ones repeated) × every model of `modelIds` together on
+   * WASM with the app's default threads, as the gallery runs it; 0 or absent = skip.
+   */
+  jobImageCount?: number;
   onProgress?: (text: string, fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -87,6 +93,22 @@ export interface BenchmarkRow {
   inferencesMeasured: number;
 }
 
+/** The job measurement: M images × K models as the gallery runs them (see core/benchmarkJob). */
+export interface JobMeasurement extends Partial<JobFigures> {
+  status: 'ok' | 'failed';
+  error: string | null;
+  backend: BackendName;
+  /** WASM threads read back from the module (the app's default), as for the rows. */
+  wasmThreads: number | null;
+  wasmThreadsRequested: number | null;
+  /** Images in flight in the timed pass: the gallery's own limit. */
+  inFlight: number;
+  /** The decoder(s) the worker used in the timed pass. */
+  decoder: string | null;
+  /** Wall time of the raw pass (one request at a time, every network re-run inside it): not part of the figures. */
+  rawPassWallMs: number | null;
+}
+
 export interface BenchmarkReport {
   createdAtIso: string;
   userAgent: string;
@@ -95,6 +117,8 @@ export interface BenchmarkReport {
   imageCount: number;
   autoDecision: BackendDecision | null;
   rows: BenchmarkRow[];
+  /** The job measurement, when asked for (`jobImageCount`); null otherwise. */
+  job: JobMeasurement | null;
 }
 
 function percentile(values: readonly number[], fraction: number): number | null {
@@ -162,43 +186,139 @@ interface Sample {
   workerHeapBytes: number | null;
 }
 
-/** One image through the real pipeline on `client`; resolves when the worker has finished with it. */
-async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: ModelId, measureRaw: boolean, key: string, signal?: AbortSignal): Promise<Sample> {
+/** What the worker reported for one request, per model and for the request. */
+interface RequestResult {
+  /** Sent → the last model's `poses` on this thread. */
+  lastPosesAfterMs: number;
+  modelMs: Partial<Record<ModelId, number>>;
+  rawMs: Partial<Record<ModelId, number>>;
+  done: Extract<FromWorker, { type: 'estimateDone' }>;
+}
+
+/** One image through the real pipeline on `client` with `modelIds`; resolves when the worker has finished with it. */
+async function runRequest(client: InferenceClient, image: BenchmarkImage, modelIds: ModelId[], measureRaw: boolean, key: string, signal?: AbortSignal): Promise<RequestResult> {
   const startMs = performance.now();
   let requestId = -1;
-  let posesAtMs = Number.NaN;
-  let modelMs = Number.NaN;
-  let rawMs: number | null = null;
+  let lastPosesAtMs = Number.NaN;
+  const modelMs: Partial<Record<ModelId, number>> = {};
+  const rawMs: Partial<Record<ModelId, number>> = {};
   let failure: string | null = null;
   const done = waitFor(
     client,
     (m) => {
       if (!('requestId' in m) || m.requestId !== requestId) return undefined;
       if (m.type === 'poses') {
-        posesAtMs = performance.now();
-        modelMs = m.imageLatencyMs;
+        lastPosesAtMs = performance.now();
+        modelMs[m.modelId] = m.imageLatencyMs;
       } else if (m.type === 'rawTiming') {
-        rawMs = m.rawMs;
-      } else if (m.type === 'estimateError') failure = m.message;
+        rawMs[m.modelId] = m.rawMs;
+      } else if (m.type === 'estimateError') failure ??= m.message;
       return m.type === 'estimateDone' ? m : undefined;
     },
-    ESTIMATE_TIMEOUT_MS,
-    `${modelId} on ${image.name}`,
+    ESTIMATE_TIMEOUT_MS * modelIds.length,
+    `${modelIds.join(' + ')} on ${image.name}`,
     signal,
   );
-  requestId = client.estimate({ imageKey: key, input: fileInput(image), modelIds: [modelId], mode: 'still', measureRaw });
+  requestId = client.estimate({ imageKey: key, input: fileInput(image), modelIds, mode: 'still', measureRaw });
   const finished = await done;
   if (failure) throw new Error(failure);
+  return { lastPosesAfterMs: lastPosesAtMs - startMs, modelMs, rawMs, done: finished };
+}
+
+/** One image through one model. */
+async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: ModelId, measureRaw: boolean, key: string, signal?: AbortSignal): Promise<Sample> {
+  const result = await runRequest(client, image, [modelId], measureRaw, key, signal);
   return {
-    pipelineMs: posesAtMs - startMs,
-    modelMs,
-    rawMs,
-    decodeMs: finished.decodeMs,
-    decoder: finished.decoder,
-    numTensors: finished.numTensors,
-    tensorBytes: finished.tensorBytes,
-    workerHeapBytes: finished.workerHeapBytes,
+    pipelineMs: result.lastPosesAfterMs,
+    modelMs: result.modelMs[modelId] ?? Number.NaN,
+    rawMs: result.rawMs[modelId] ?? null,
+    decodeMs: result.done.decodeMs,
+    decoder: result.done.decoder,
+    numTensors: result.done.numTensors,
+    tensorBytes: result.done.tensorBytes,
+    workerHeapBytes: result.done.workerHeapBytes,
   };
+}
+
+/** A fresh worker on `backend`, with `modelIds` loaded and warmed; the backend's decision and each model's load answer. */
+async function startWorker(client: InferenceClient, backend: BackendName, requestedWasmThreads: number | null, modelIds: ModelId[], signal?: AbortSignal) {
+  const ready = waitFor(client, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, `${backend} start`, signal);
+  client.setBackend(backend, requestedWasmThreads ?? undefined);
+  const backendAnswer = await ready;
+  if (backendAnswer.type === 'backendError') throw new Error(backendAnswer.message);
+  if (backendAnswer.backend !== backend) throw new Error(`asked for ${backend}, got ${backendAnswer.backend}`);
+  const loads = modelIds.map((modelId) =>
+    waitFor(client, (m) => ((m.type === 'modelReady' || m.type === 'modelError') && m.modelId === modelId ? m : undefined), MODEL_TIMEOUT_MS * modelIds.length, `${modelId} load`, signal),
+  );
+  client.useModels(modelIds);
+  const loaded = await Promise.all(loads);
+  const failed = loaded.find((answer) => answer.type === 'modelError');
+  if (failed?.type === 'modelError') throw new Error(failed.message);
+  return { decision: backendAnswer.decision, loaded: loaded.filter((a) => a.type === 'modelReady') };
+}
+
+/**
+ * The user's job: `imageCount` images × every model of `modelIds`, on WASM with the app's default
+ * threads, in a fresh worker, sent the way the gallery sends them (one request per image with all
+ * models, two images in flight, the next sent when one is done). Two passes over the same images:
+ * the timed one is un-instrumented, so its wall time holds no re-run; the raw one (`measureRaw`,
+ * one image at a time, so no decode competes with a re-run) gives every model's network time on
+ * the same inputs. jobOverhead = timed wall ÷ Σ raw.
+ */
+async function benchmarkJob(options: BenchmarkOptions, imageCount: number, progress: (text: string) => void): Promise<JobMeasurement> {
+  const job: JobMeasurement = { status: 'failed', error: null, backend: 'wasm', wasmThreads: null, wasmThreadsRequested: null, inFlight: THROUGHPUT_IN_FLIGHT, decoder: null, rawPassWallMs: null };
+  const modelIds = options.modelIds;
+  const { signal } = options;
+  const client = new InferenceClient();
+  const what = `Job: ${imageCount} images × ${modelIds.length} model${modelIds.length === 1 ? '' : 's'} on wasm`;
+  try {
+    progress(`${what}: starting backend and loading`);
+    const { decision } = await startWorker(client, 'wasm', null, modelIds, signal);
+    job.wasmThreads = decision.wasmThreadsActual ?? null;
+    job.wasmThreadsRequested = decision.wasmThreadsRequested ?? null;
+    const images = options.images;
+    const imageAt = (i: number) => images[i % images.length] as BenchmarkImage;
+    for (let i = 0; i < WARM_RUNS; i++) await runRequest(client, imageAt(i), modelIds, false, `bench:job:warm:${i}`, signal);
+
+    // Timed pass: as the gallery (InferenceController.pump) runs a batch.
+    progress(`${what}: timed pass`);
+    const timed: JobTimedRequest[] = new Array<JobTimedRequest>(imageCount);
+    const decoders = new Set<string>();
+    let next = 0;
+    let lastDoneAtMs = 0;
+    const lane = async () => {
+      while (next < imageCount) {
+        const i = next++;
+        const result = await runRequest(client, imageAt(i), modelIds, false, `bench:job:${i}`, signal);
+        lastDoneAtMs = performance.now();
+        timed[i] = { decodeMs: result.done.decodeMs, modelMs: result.modelMs };
+        if (result.done.decoder) decoders.add(result.done.decoder);
+      }
+    };
+    const firstRequestAtMs = performance.now();
+    await Promise.all(Array.from({ length: THROUGHPUT_IN_FLIGHT }, lane));
+    const wallMs = lastDoneAtMs - firstRequestAtMs;
+    job.decoder = [...decoders].join(' + ') || null;
+
+    // Raw pass: the same images, re-run networks reported after each model's poses.
+    const raw: JobRawRequest[] = [];
+    const rawStartMs = performance.now();
+    for (let i = 0; i < imageCount; i++) {
+      progress(`${what}: raw network times, image ${i + 1} of ${imageCount}`);
+      raw.push({ rawMs: (await runRequest(client, imageAt(i), modelIds, true, `bench:job:raw:${i}`, signal)).rawMs });
+    }
+    job.rawPassWallMs = performance.now() - rawStartMs;
+    const figures = summariseJob({ modelIds, wallMs, timed, raw });
+    Object.assign(job, figures);
+    const incomplete = jobIncompleteness(figures, imageCount);
+    if (incomplete) throw new Error(`incomplete job: ${incomplete}`);
+    job.status = 'ok';
+  } catch (error) {
+    job.error = error instanceof Error ? error.message : String(error);
+  } finally {
+    client.terminate();
+  }
+  return job;
 }
 
 async function benchmarkOne(
@@ -220,23 +340,16 @@ async function benchmarkOne(
   const client = new InferenceClient();
   const { signal } = options;
   try {
-    progress(`${info.displayName} on ${backend}${requestedWasmThreads ? ` (${requestedWasmThreads} threads requested)` : ''}: starting backend`);
-    const ready = waitFor(client, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, `${backend} start`, signal);
-    client.setBackend(backend, requestedWasmThreads ?? undefined);
-    const backendAnswer = await ready;
-    if (backendAnswer.type === 'backendError') throw new Error(backendAnswer.message);
-    if (backendAnswer.backend !== backend) throw new Error(`asked for ${backend}, got ${backendAnswer.backend}`);
+    progress(`${info.displayName} on ${backend}${requestedWasmThreads ? ` (${requestedWasmThreads} threads requested)` : ''}: starting backend and loading`);
+    const { decision, loaded } = await startWorker(client, backend, requestedWasmThreads, [modelId], signal);
     if (backend === 'wasm') {
       // Label the row by what the module made, which tfjs may cap below the request.
-      row.wasmThreads = backendAnswer.decision.wasmThreadsActual ?? null;
-      row.wasmThreadsRequested = backendAnswer.decision.wasmThreadsRequested ?? requestedWasmThreads;
+      row.wasmThreads = decision.wasmThreadsActual ?? null;
+      row.wasmThreadsRequested = decision.wasmThreadsRequested ?? requestedWasmThreads;
     }
     const on = `${backend}${row.wasmThreads !== null ? ` ×${row.wasmThreads}` : ''}`;
-    progress(`${info.displayName} on ${on}: loading`);
-    const loaded = waitFor(client, (m) => (m.type === 'modelReady' || m.type === 'modelError') && m.modelId === modelId ? m : undefined, MODEL_TIMEOUT_MS, `${modelId} load`, signal);
-    client.useModels([modelId]);
-    const loadAnswer = await loaded;
-    if (loadAnswer.type === 'modelError') throw new Error(loadAnswer.message);
+    const loadAnswer = loaded[0];
+    if (!loadAnswer) throw new Error(`${modelId} did not load`);
     row.loadMs = loadAnswer.loadMs;
     row.firstInferenceMs = loadAnswer.warmupMs;
     const images = options.images;
@@ -300,7 +413,8 @@ async function benchmarkOne(
 
 /**
  * Measures every model × backend (× WASM thread count) through the app's real pipeline, each in a
- * fresh worker, one after another. The caller pauses other inference while this runs.
+ * fresh worker, one after another, then (with `jobImageCount`) the job of every model together.
+ * The caller pauses other inference while this runs.
  */
 export async function runBenchmark(options: BenchmarkOptions): Promise<BenchmarkReport> {
   if (options.images.length === 0) throw new Error('the benchmark needs at least one image');
@@ -310,7 +424,10 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       for (const threads of options.wasmThreadCounts) configs.push({ backend, threads });
     } else configs.push({ backend, threads: null });
   }
-  const total = configs.length * options.modelIds.length + 1;
+  const jobImageCount = options.jobImageCount ?? 0;
+  // The job runs every model together: about as long as one row per model.
+  const jobSteps = jobImageCount > 0 ? options.modelIds.length : 0;
+  const total = configs.length * options.modelIds.length + jobSteps + (configs.length > 0 ? 1 : 0);
   let step = 0;
   const rows: BenchmarkRow[] = [];
   for (const { backend, threads } of configs) {
@@ -320,17 +437,26 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       step++;
     }
   }
-  // What would Auto pick here? Asked of a fresh worker, as on a first visit.
-  options.onProgress?.('Asking Auto which backend it picks', step / total);
-  const autoClient = new InferenceClient();
+  let job: JobMeasurement | null = null;
+  if (jobImageCount > 0) {
+    if (options.signal?.aborted) throw new Error('benchmark cancelled');
+    const jobStep = step;
+    job = await benchmarkJob(options, jobImageCount, (text) => options.onProgress?.(text, jobStep / total));
+    step += jobSteps;
+  }
+  // What would Auto pick here? Asked of a fresh worker, as on a first visit; only to judge rows, so not for a job alone.
   let autoDecision: BackendDecision | null = null;
-  try {
-    const answer = waitFor(autoClient, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, 'Auto', options.signal);
-    autoClient.setBackend('auto');
-    const result = await answer;
-    if (result.type === 'backendReady') autoDecision = result.decision;
-  } finally {
-    autoClient.terminate();
+  if (configs.length > 0) {
+    options.onProgress?.('Asking Auto which backend it picks', step / total);
+    const autoClient = new InferenceClient();
+    try {
+      const answer = waitFor(autoClient, (m) => (m.type === 'backendReady' || m.type === 'backendError' ? m : undefined), BACKEND_TIMEOUT_MS, 'Auto', options.signal);
+      autoClient.setBackend('auto');
+      const result = await answer;
+      if (result.type === 'backendReady') autoDecision = result.decision;
+    } finally {
+      autoClient.terminate();
+    }
   }
   options.onProgress?.('Done', 1);
   return {
@@ -341,5 +467,6 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     imageCount: options.imageCount,
     autoDecision,
     rows,
+    job,
   };
 }

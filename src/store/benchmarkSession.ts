@@ -9,6 +9,12 @@ export interface BenchmarkRequest {
   imageCount?: number;
   wasmThreadCounts?: number[];
   leakCheckInferences?: number;
+  /**
+   * Also measure the user's job: `jobImageCount` images (default: `imageCount`) × all `modelIds` together
+   * on WASM with the default threads, as the gallery runs them. Off unless asked.
+   */
+  job?: boolean;
+  jobImageCount?: number;
   signal?: AbortSignal;
 }
 
@@ -26,13 +32,15 @@ export async function runBenchmarkSession(controller: InferenceController, reque
     .filter((im) => im.status === 'ready')
     .map((im) => ({ file: im.file, name: im.name, widthPx: im.widthPx, heightPx: im.heightPx }));
   if (images.length === 0) throw new Error('add images (or load the samples) to benchmark on');
+  const imageCount = request.imageCount ?? DEFAULT_BENCHMARK_IMAGES;
   const options: BenchmarkOptions = {
     modelIds: request.modelIds ?? store.selectedModelIds,
     backends: request.backends ?? (store.backend.active ? [store.backend.active] : ['wasm']),
-    imageCount: request.imageCount ?? DEFAULT_BENCHMARK_IMAGES,
+    imageCount,
     images,
     ...(request.wasmThreadCounts ? { wasmThreadCounts: request.wasmThreadCounts } : {}),
     leakCheckInferences: request.leakCheckInferences ?? 0,
+    jobImageCount: request.job ? (request.jobImageCount ?? imageCount) : 0,
     onProgress: (text, fraction) => useAppStore.getState().setBenchmarkProgress({ text, fraction }),
     ...(request.signal ? { signal: request.signal } : {}),
   };

@@ -1,6 +1,7 @@
 /**
- * The in-app Benchmark view, driven as a user would: a small WASM run of MoveNet Lightning, its
- * table (real figures, no leaked tensors), the JSON export, and the benchmark in the screenshot.
+ * The in-app Benchmark view, driven as a user would: a small WASM run of MoveNet Lightning and
+ * BlazePose lite, its table (real figures, no leaked tensors), the job of both models on every image
+ * (consistent sums), the JSON export, and the benchmark in the screenshot.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { PEOPLE_DIR, foreignRequests, getState, openApp, pngSize, waitForBackend
 
 const IMAGES = ['000000000790.jpg', '000000234748.jpg'];
 const IMAGES_PER_RUN = 3;
+const JOB_MODELS = ['movenet-lightning', 'blazepose-lite'];
 let app: AppSession;
 
 beforeAll(async () => {
@@ -24,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('benchmark view', () => {
-  it('measures MoveNet Lightning on WASM through the app pipeline, exports JSON, and adds the figures to the screenshot', async () => {
+  it('measures Lightning and BlazePose lite on WASM through the app pipeline, one by one and as a job, exports JSON, and adds the figures to the screenshot', async () => {
     const { page } = app;
     expect(await waitForBackend(page)).toBe('wasm');
     await page.getByLabel('Add images', { exact: true }).setInputFiles(IMAGES.map((name) => join(PEOPLE_DIR, name)));
@@ -32,11 +34,11 @@ describe('benchmark view', () => {
 
     await page.getByRole('tab', { name: 'Benchmark' }).click();
     const view = page.getByRole('region', { name: 'Benchmark' });
-    await view.getByRole('checkbox', { name: 'BlazePose lite', exact: true }).uncheck();
     await view.getByLabel('Images per run').fill(String(IMAGES_PER_RUN));
+    expect(await view.getByRole('checkbox', { name: /^Job:/ }).isChecked()).toBe(true);
     await view.getByRole('button', { name: 'Run benchmark' }).click();
     const row = view.locator('tr[data-model-id="movenet-lightning"][data-backend="wasm"]');
-    await row.waitFor({ timeout: 120_000 });
+    await row.waitFor({ timeout: 240_000 });
     expect(await row.getAttribute('data-status')).toBe('ok');
     const p50 = Number(await row.locator('td[data-stat=p50]').textContent());
     const raw = Number(await row.locator('td[data-stat=raw]').textContent());
@@ -51,8 +53,7 @@ describe('benchmark view', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), view.getByRole('button', { name: 'Export benchmark JSON' }).click()]);
     const report = JSON.parse(readFileSync(await download.path(), 'utf8')) as BenchmarkReport;
-    expect(report.rows).toHaveLength(1);
-    expect(report.rows[0]).toMatchObject({ modelId: 'movenet-lightning', backend: 'wasm', status: 'ok' });
+    expect(report.rows.map((r) => [r.modelId, r.backend, r.status])).toEqual(JOB_MODELS.map((id) => [id, 'wasm', 'ok']));
     // The row is labelled by the threads its worker read back from the WASM module, the app's default (Auto's worker reads the same).
     const threads = report.autoDecision?.wasmThreadsActual;
     expect(threads).toBe(defaultWasmThreads(report.hardwareConcurrency, report.crossOriginIsolated));
@@ -64,6 +65,32 @@ describe('benchmark view', () => {
     expect(report.rows[0]?.decodeP50Ms).toBeGreaterThan(0);
     expect(report.crossOriginIsolated).toBe(true);
     expect(report.autoDecision?.chosen).toBe('wasm');
+
+    // The job: M images, one request each with both models, on WASM with the default threads.
+    const job = report.job;
+    if (!job) throw new Error('the report has no job');
+    expect(job).toMatchObject({ status: 'ok', error: null, backend: 'wasm', wasmThreads: threads, inFlight: 2, requestCount: IMAGES_PER_RUN, modelIds: JOB_MODELS, decoder: 'ImageDecoder' });
+    // Every model's raw and adapter time counted once per image, and the sums are theirs.
+    expect(job.perModel?.map((m) => [m.modelId, m.rawCount, m.modelCount])).toEqual(JOB_MODELS.map((id) => [id, IMAGES_PER_RUN, IMAGES_PER_RUN]));
+    const rawSumMs = job.rawSumMs ?? 0;
+    const wallMs = job.wallMs ?? 0;
+    expect(rawSumMs).toBeCloseTo((job.perModel ?? []).reduce((a, m) => a + m.rawSumMs, 0), 6);
+    for (const m of job.perModel ?? []) expect(m.rawSumMs).toBeGreaterThan(IMAGES_PER_RUN);
+    // The networks are inside the batch, the re-run is not: Σ raw ≤ wall; the decode is a part of the wall.
+    expect(rawSumMs).toBeGreaterThan(0);
+    expect(rawSumMs).toBeLessThanOrEqual(wallMs);
+    expect(job.jobOverhead).toBeGreaterThan(0);
+    expect(job.jobOverhead).toBeCloseTo(wallMs / rawSumMs, 6);
+    expect(job.decodeSumMs).toBeGreaterThan(0);
+    expect(job.decodeSumMs).toBeLessThan(wallMs);
+    expect(job.jobOverheadWithoutDecode).toBeCloseTo((wallMs - (job.decodeSumMs ?? 0)) / rawSumMs, 6);
+    expect((job.modelSumMs ?? 0) + (job.decodeSumMs ?? 0)).toBeLessThanOrEqual(wallMs);
+    expect(job.rawPassWallMs).toBeGreaterThan(rawSumMs);
+    // The view shows the same figures, and both models beside their single-image overhead.
+    const jobView = view.getByTestId('benchmark-job');
+    expect(await jobView.getAttribute('data-status')).toBe('ok');
+    expect(await jobView.locator('td[data-stat=job-overhead]').textContent()).toBe((job.jobOverhead ?? 0).toFixed(2));
+    expect(await jobView.locator('tr[data-model-id]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-model-id'), tr.getAttribute('data-raw-count')]))).toEqual(JOB_MODELS.map((id) => [id, String(IMAGES_PER_RUN)]));
 
     // The screenshot of one image carries the benchmark as a titled block, one line per row.
     await page.getByRole('tab', { name: 'Gallery' }).click();

@@ -5,7 +5,7 @@ import { defaultWasmThreads } from '../../core/backendDecision';
 import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
-import type { BenchmarkReport, BenchmarkRow } from '../../store/benchmarkRunner';
+import type { BenchmarkReport, BenchmarkRow, JobMeasurement } from '../../store/benchmarkRunner';
 import { DEFAULT_BENCHMARK_IMAGES, runBenchmarkSession } from '../../store/benchmarkSession';
 import { useController } from '../../store/controllerContext';
 import { ChartCanvas } from '../../ui/ChartCanvas';
@@ -19,6 +19,103 @@ const MB = (v: number | null) => (v === null ? '—' : (v / 1e6).toFixed(1));
 export function configLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads' | 'wasmThreadsRequested'>): string {
   if (row.wasmThreads !== null) return `${row.backend} ×${row.wasmThreads}`;
   return row.wasmThreadsRequested !== null ? `${row.backend} (×${row.wasmThreadsRequested} requested)` : row.backend;
+}
+
+const ratio = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
+
+/** The single-image row that matches the job's configuration (WASM, the job's thread count), for the per-model comparison. */
+function singleImageRow(report: BenchmarkReport, job: JobMeasurement, modelId: ModelId): BenchmarkRow | undefined {
+  return report.rows.find((r) => r.modelId === modelId && r.backend === job.backend && r.status === 'ok' && r.wasmThreads === job.wasmThreads);
+}
+
+/**
+ * The user's job: every chosen model on every image, as the gallery runs it, against the networks'
+ * own time; per model, what the adapter adds within the job and the single-image figures beside it.
+ */
+function JobSection({ report, job }: { report: BenchmarkReport; job: JobMeasurement }) {
+  const on = `${job.backend}${job.wasmThreads !== null ? ` ×${job.wasmThreads}` : ''}`;
+  const names = new Map(report.rows.map((r) => [r.modelId, r.displayName]));
+  return (
+    <div className="benchmark-job" data-testid="benchmark-job" data-status={job.status}>
+      <h3>
+        Your job: {job.requestCount ?? '—'} images × {job.modelIds?.length ?? '—'} models on {on}
+      </h3>
+      <p className="hint">
+        One request per image with every model (each image decoded once), two images in flight, as the gallery runs a batch. Job overhead = batch wall time
+        ÷ the sum of the networks&apos; own time on the same inputs (measured in a second pass, outside the wall time); target ≤ 1.05.
+      </p>
+      {job.status === 'failed' ? (
+        <p className="error">{job.error}</p>
+      ) : (
+        <>
+          <table className="metrics-table">
+            <tbody>
+              <tr>
+                <th scope="row">Job overhead (wall ÷ Σ raw)</th>
+                <td data-stat="job-overhead">{ratio(job.jobOverhead)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Without the image decodes ((wall − Σ decode) ÷ Σ raw)</th>
+                <td data-stat="job-overhead-without-decode">{ratio(job.jobOverheadWithoutDecode)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Batch wall time ms</th>
+                <td data-stat="job-wall">{ms(job.wallMs ?? null)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Σ networks (raw) ms</th>
+                <td data-stat="job-raw">{ms(job.rawSumMs ?? null)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Σ decode (file → pixels → tensor, once per image) ms{job.decoder ? ` (${job.decoder})` : ''}</th>
+                <td data-stat="job-decode">{ms(job.decodeSumMs ?? null)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Σ pre/post-processing around the networks (Σ adapter − Σ raw) ms</th>
+                <td data-stat="job-prepost">{ms(job.prePostSumMs ?? null)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Messages, worker bookkeeping, idle (wall − Σ adapter − Σ decode) ms</th>
+                <td data-stat="job-outside">{ms(job.outsideSumMs ?? null)}</td>
+              </tr>
+            </tbody>
+          </table>
+          <table className="metrics-table" data-testid="benchmark-job-models">
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Σ raw ms (images)</th>
+                <th scope="col">Σ adapter ms</th>
+                <th scope="col" title="Σ adapter ÷ Σ raw within the job">Adapter ÷ raw</th>
+                <th scope="col" title="single image, one at a time: p50 / raw p50">Single-image overhead</th>
+                <th scope="col">Single-image decode p50 ms</th>
+                <th scope="col" title="(p50 − decode p50) / raw p50">Single-image overhead without decode</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(job.perModel ?? []).map((m) => {
+                const row = singleImageRow(report, job, m.modelId);
+                const withoutDecode = row && row.latencyP50Ms !== null && row.decodeP50Ms !== null && row.rawP50Ms ? (row.latencyP50Ms - row.decodeP50Ms) / row.rawP50Ms : null;
+                return (
+                  <tr key={m.modelId} data-model-id={m.modelId} data-raw-count={m.rawCount}>
+                    <th scope="row">{names.get(m.modelId) ?? MODELS.find((x) => x.id === m.modelId)?.displayName ?? m.modelId}</th>
+                    <td>
+                      {ms(m.rawSumMs)} ({m.rawCount})
+                    </td>
+                    <td>{ms(m.modelSumMs)}</td>
+                    <td>{ratio(m.adapterOverhead)}</td>
+                    <td>{ratio(row?.overheadRatio)}</td>
+                    <td>{ms(row?.decodeP50Ms ?? null)}</td>
+                    <td>{ratio(withoutDecode)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
 }
 
 function latencyChart(report: BenchmarkReport): ChartConfiguration {
@@ -56,6 +153,7 @@ export function BenchmarkView() {
   const [imageCount, setImageCount] = useState(DEFAULT_BENCHMARK_IMAGES);
   const [compareThreads, setCompareThreads] = useState(false);
   const [leakCheck, setLeakCheck] = useState(false);
+  const [job, setJob] = useState(true);
   const abort = useRef<AbortController | null>(null);
   // What the app runs WASM with by default (all cores within tfjs's cap), against one thread.
   const defaultThreads = defaultWasmThreads(navigator.hardwareConcurrency, globalThis.crossOriginIsolated === true);
@@ -71,6 +169,7 @@ export function BenchmarkView() {
         imageCount,
         ...(compareThreads ? { wasmThreadCounts: [...new Set([1, defaultThreads])] } : {}),
         leakCheckInferences: leakCheck ? 500 : 0,
+        job,
         signal: abort.current.signal,
       });
     } catch (error) {
@@ -83,7 +182,8 @@ export function BenchmarkView() {
       <p className="hint">
         Each model × backend runs in a fresh worker on your added images ({imageCountAvailable} available, repeated as needed): load time, first inference,
         latency through the whole app pipeline (decode → worker → model → reply), the network&apos;s own time on the same inputs, throughput with batching,
-        tensors and heap before/after, and long tasks on this page. Gallery work pauses meanwhile.
+        tensors and heap before/after, and long tasks on this page; then, as a job, every chosen model on every image the way the gallery runs them.
+        Gallery work pauses meanwhile.
       </p>
       <fieldset className="bench-options" disabled={running}>
         <legend>Models</legend>
@@ -111,6 +211,9 @@ export function BenchmarkView() {
         <label className="inline">
           <input type="checkbox" checked={leakCheck} onChange={(e) => setLeakCheck(e.target.checked)} /> Leak check (500 more inferences)
         </label>
+        <label className="inline">
+          <input type="checkbox" checked={job} onChange={(e) => setJob(e.target.checked)} /> Job: every chosen model on every image together (WASM)
+        </label>
       </fieldset>
       <div className="row-buttons">
         {running ? (
@@ -118,7 +221,7 @@ export function BenchmarkView() {
             Cancel benchmark
           </button>
         ) : (
-          <button type="button" className="primary" disabled={imageCountAvailable === 0 || modelIds.length === 0 || backends.length === 0} onClick={() => void start()}>
+          <button type="button" className="primary" disabled={imageCountAvailable === 0 || modelIds.length === 0 || (backends.length === 0 && !job)} onClick={() => void start()}>
             Run benchmark
           </button>
         )}
@@ -185,6 +288,7 @@ export function BenchmarkView() {
               ))}
             </tbody>
           </table>
+          {report.job && <JobSection report={report} job={report.job} />}
           {chart && (
             <div className="charts">
               <figure>
