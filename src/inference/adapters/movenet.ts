@@ -31,9 +31,10 @@ const VALUES_PER_KEYPOINT = 3;
  * Stills (photos and person crops) run SinglePose the way Google's single-image recipe does: the whole
  * input padded to a centred square, resized to the network input, int32; keypoints mapped back to image
  * pixels. pose-detection's own path is kept for video, where its keypoint-driven crop tracks the person
- * between frames; on a first frame it takes only the centre square of the input (`initCropRegion`), which
- * cuts off the head and feet of a standing person, so it is not used for stills. MultiPose goes through
- * pose-detection for both: it resizes the long side to 256 and pads the rest, so it sees the whole input.
+ * between frames; its first-frame crop (`initCropRegion`) is only the centre square of the input, which cuts
+ * off the head and feet of a standing person, so stills never use it and a video's first frame (and every
+ * frame after the tracker lost the person) starts from the padded square instead, as Google's video recipe
+ * does. MultiPose goes through pose-detection for both: it resizes the long side to 256 and pads the rest.
  */
 export const loadMoveNet: AdapterFactory = async (info, context) => {
   const modelType = MOVENET_MODEL_TYPES[info.id];
@@ -49,6 +50,8 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
     enableTracking: false,
     minPoseScore: info.multiPerson ? MULTIPOSE_MIN_POSE_SCORE : SINGLEPOSE_MIN_POSE_SCORE,
   });
+  // reset() creates the (null) tracked crop that a video's first frame starts from (see below).
+  if (!info.multiPerson) detector.reset();
   const [network] = innerGraphModels(detector, ['moveNetModel']);
   if (!network) throw new Error(`${info.id}: pose-detection holds no MoveNet network`);
   const [inputWidthPx, inputHeightPx] = info.inputSizePx;
@@ -92,10 +95,20 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
     return score < SINGLEPOSE_MIN_POSE_SCORE ? [] : [{ keypoints, score }];
   };
 
+  /** Before a video frame: with no tracked crop, start from the whole frame padded to a square (not the centre cut). */
+  const startVideoCropFromPaddedSquare = (image: tf.Tensor3D): void => {
+    const fields = detector as unknown as Record<string, unknown>;
+    if (!('cropRegion' in fields)) throw new Error('pose-detection MoveNet has no cropRegion to start from');
+    if (fields.cropRegion) return;
+    const box = paddedSquareBox({ width: image.shape[1], height: image.shape[0] });
+    fields.cropRegion = { ...box, height: box.yMax - box.yMin, width: box.xMax - box.xMin };
+  };
+
   return {
     info,
     async estimate(image, options) {
       if (options.mode === 'still' && !info.multiPerson) return estimateStillSinglePose(image);
+      if (!info.multiPerson) startVideoCropFromPaddedSquare(image);
       const poses = await detector.estimatePoses(
         image,
         { maxPoses: info.multiPerson ? 6 : 1 },
