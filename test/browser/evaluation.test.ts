@@ -522,7 +522,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     await verdict.getByLabel('AP ≥', { exact: true }).fill('');
     await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill(String(Math.ceil(slowest + 1)));
     await expect.poll(passes).toEqual([...MODEL_IDS.map((id) => [id, 'true']), [externalId, 'null']]);
-    expect(await verdict.locator(`li[data-column-id="${externalId}"]`).textContent()).toMatch(/^NOT DECIDED · GT \+ 4% noise · latency not measured \(≤ \d+\.0 ms\) \?$/);
+    expect(await verdict.locator(`li[data-column-id="${externalId}"]`).textContent()).toMatch(/^NOT DECIDED · GT \+ 4% noise · latency not measured \(≤ \d+\.0 ms\/image\) \?$/);
     // Back to the AP split for the exports.
     await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill('');
     await verdict.getByLabel('AP ≥', { exact: true }).fill(String(apTarget));

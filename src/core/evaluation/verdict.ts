@@ -77,10 +77,10 @@ export function verdict(metrics: readonly ModelMetrics[], targets: VerdictTarget
     if (latencyMaxMs !== null) {
       const latency = m.medianImageLatencyMs;
       if (latency === null) {
-        checks.push({ target: 'latency', required: `≤ ${latencyMaxMs.toFixed(1)} ms`, measured: NOT_MEASURED, pass: null });
+        checks.push({ target: 'latency', required: `≤ ${latencyMaxMs.toFixed(1)} ms/image`, measured: NOT_MEASURED, pass: null });
       } else {
         const [measured, required] = formatPair(latency, latencyMaxMs, 1);
-        checks.push({ target: 'latency', required: `≤ ${required} ms`, measured: `${measured} ms`, pass: latency <= latencyMaxMs });
+        checks.push({ target: 'latency', required: `≤ ${required} ms/image`, measured: `${measured} ms/image`, pass: latency <= latencyMaxMs });
       }
     }
     let pass: boolean | null = checks.length > 0 ? true : null;

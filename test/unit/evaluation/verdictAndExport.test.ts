@@ -54,12 +54,12 @@ describe('verdict', () => {
     expect(a!.checks.map((x) => [x.target, x.required, x.measured, x.pass])).toEqual([
       ['AP', '≥ 0.700', '0.800', true],
       ['PCK', 'PCK@0.2 ≥ 0.900', '1.000', true],
-      ['latency', '≤ 100.0 ms', '50.0 ms', true],
+      ['latency', '≤ 100.0 ms/image', '50.0 ms/image', true],
     ]);
     expect(b!.pass).toBe(false);
     expect(b!.checks.map((x) => x.pass)).toEqual([false, true, false]);
     // Imported predictions: no latency, so no verdict unless something fails.
-    expect(c!.checks[2]).toEqual({ target: 'latency', required: '≤ 100.0 ms', measured: 'not measured', pass: null });
+    expect(c!.checks[2]).toEqual({ target: 'latency', required: '≤ 100.0 ms/image', measured: 'not measured', pass: null });
     expect(c!.pass).toBeNull();
     const [cFailing] = verdict([{ ...imported, stats: { ...imported.stats, AP: 0.1 } }], { apMin: 0.7, pckMin: null, latencyMaxMs: 100 });
     expect(cFailing!.pass).toBe(false);
