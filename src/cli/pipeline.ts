@@ -5,7 +5,7 @@
  */
 
 import '@tensorflow/tfjs-converter';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PersonRegion } from '../core/crops';
@@ -13,6 +13,7 @@ import type { ModelId, Pose } from '../core/types';
 import { estimateBestPosePerCrop } from '../inference/cropEstimate';
 import type { ModelAdapter } from '../inference/modelAdapter';
 import { adapterFactory, modelInfo } from '../inference/modelRegistry';
+import { warmUpAdapter } from '../inference/warmUp';
 import { selectNodeWasmBackend } from '../node/nodeBackend';
 import { decodeImageFile, imageTensor, type DecodedImage } from '../node/nodeImages';
 import { nodeModelFiles } from '../node/nodeModelFiles';
@@ -34,19 +35,10 @@ export async function startBackend(): Promise<string> {
   return selectNodeWasmBackend();
 }
 
-/**
- * Loads one model and runs it once on a blank input, as the browser worker does: the first run compiles
- * kernels, which must not count as model latency.
- */
+/** Loads one model and warms it up exactly as the browser worker does (inference/warmUp), so first images are not timed cold. */
 export async function loadWarmModel(modelId: ModelId, modelsDir: string = DEFAULT_MODELS_DIR): Promise<ModelAdapter> {
-  const info = modelInfo(modelId);
-  const adapter = await adapterFactory(modelId)(info, { files: nodeModelFiles(modelsDir) });
-  const blank = tf.zeros([info.inputSizePx[1], info.inputSizePx[0], 3], 'int32') as tf.Tensor3D;
-  try {
-    await adapter.estimate(blank, { mode: 'still' });
-  } finally {
-    blank.dispose();
-  }
+  const adapter = await adapterFactory(modelId)(modelInfo(modelId), { files: nodeModelFiles(modelsDir) });
+  await warmUpAdapter(adapter);
   return adapter;
 }
 

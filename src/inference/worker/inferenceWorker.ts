@@ -1,6 +1,5 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
 import '@tensorflow/tfjs-converter';
 import type { BackendName, ModelId, Pose } from '../../core/types';
 import { personRegionInBitmapPx, type PersonRegion } from '../../core/crops';
@@ -9,6 +8,7 @@ import { chooseBackend } from '../backends';
 import { estimateBestPosePerCrop } from '../cropEstimate';
 import { bitmapToRgba, decodeFileForInference, rgbaToImageTensor, type InferencePixels } from '../inputPixels';
 import { RawExecutionRecorder } from '../rawTiming';
+import { warmUpAdapter } from '../warmUp';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { adapterFactory, modelInfo } from '../modelRegistry';
 import type { FromWorker, InferenceInput, ToWorker } from './protocol';
@@ -95,24 +95,6 @@ function disposeAll(): void {
   adapters.clear();
 }
 
-/** Runs each network once on zeros of its input shape (free dims: batch 1, the model's input size). */
-async function warmUpGraphModels(models: GraphModel[], inputSizePx: [number, number]): Promise<void> {
-  for (const model of models) {
-    const input = model.inputs[0];
-    if (!input?.shape) continue;
-    const shape = input.shape.map((size, axis) => (size > 0 ? size : axis === 0 ? 1 : axis === 1 ? inputSizePx[1] : axis === 2 ? inputSizePx[0] : 3));
-    const zeros = tf.zeros(shape, input.dtype === 'int32' ? 'int32' : 'float32');
-    try {
-      const output = model.execute(zeros);
-      const outputs: tf.Tensor[] = Array.isArray(output) ? output : output instanceof tf.Tensor ? [output] : Object.values(output as tf.NamedTensorMap);
-      await Promise.all(outputs.map((t) => t.data()));
-      tf.dispose(outputs);
-    } finally {
-      zeros.dispose();
-    }
-  }
-}
-
 async function loadModel(requestId: number, modelId: ModelId, backend: BackendName): Promise<void> {
   const info = modelInfo(modelId);
   const startMs = performance.now();
@@ -124,17 +106,8 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
   try {
     const adapter = await pending;
     const loadMs = performance.now() - startMs;
-    // Warm-up: the first run compiles kernels/shaders; users should not see that as model latency.
     const warmupStartMs = performance.now();
-    const warmupImage = tf.zeros([info.inputSizePx[1], info.inputSizePx[0], 3], 'int32') as tf.Tensor3D;
-    try {
-      await adapter.estimate(warmupImage, { mode: 'still' });
-    } finally {
-      warmupImage.dispose();
-    }
-    // A blank image stops two-stage models early (BlazePose's detector finds nobody, so its
-    // landmark network would first run on the user's first image): run every network once.
-    await warmUpGraphModels(adapter.graphModels(), info.inputSizePx);
+    await warmUpAdapter(adapter);
     send({ type: 'modelReady', requestId, modelId, backend, loadMs, warmupMs: performance.now() - warmupStartMs });
   } catch (error) {
     adapters.delete(modelId);
