@@ -8,6 +8,9 @@ import { cropTargets, type CropTarget } from '../core/evaluation/protocol';
 import type { EvaluationProtocol } from '../core/evaluation/protocol';
 import type { ImageSizePx, ModelId } from '../core/types';
 import type { ModelAdapter } from '../inference/modelAdapter';
+import { personRegionInBitmapPx } from '../core/crops';
+import { scalePoses } from '../core/geometry';
+import { downscaleForInference } from '../node/nodeImages';
 import { decodeImageFile, estimateImage, loadWarmModel, toImageTensor, type ImageEstimate } from './pipeline';
 
 /** What a processor needs about one image: its file and, for 'crops', its ground truth (that image only). */
@@ -45,11 +48,16 @@ export async function processImage(
   const sizePx = { width: decoded.width, height: decoded.height };
   // Crops are clamped to the decoded image, which is what gets cropped (the GT size could disagree).
   const targets = protocol === 'crops' ? cropTargets(task.gt, task.imageId, sizePx) : [];
-  const tensor = toImageTensor(decoded);
+  // Large images run at the app's inference size; crops move into those pixels and keypoints come back out.
+  const { image: inferencePixels, scaleToImagePx } = downscaleForInference(decoded);
+  const bitmapSize = { width: inferencePixels.width, height: inferencePixels.height };
+  const persons = targets.map((target) => personRegionInBitmapPx(target, scaleToImagePx, bitmapSize));
+  const tensor = toImageTensor(inferencePixels);
   try {
     const estimates: ImageOutcome['estimates'] = [];
     for (const [modelId, adapter] of adapters) {
-      const estimate = await estimateImage(adapter, tensor, protocol === 'crops' ? targets : null);
+      const inPixels = await estimateImage(adapter, tensor, protocol === 'crops' ? persons : null);
+      const estimate = { ...inPixels, poses: scalePoses(inPixels.poses, scaleToImagePx) };
       estimates.push({ modelId, estimate });
       onModelDone?.(modelId, estimate);
     }
