@@ -67,7 +67,7 @@ export const OPTIONS: Record<CommandName, OptionSpec[]> = {
       defaultText: 'whole',
       description: 'whole = one estimate per image on the full frame; crops = one estimate per GT person on its box grown by 25% per side.',
     },
-    { name: 'out', valueName: 'DIR', defaultText: 'keypoint-bench-out', description: 'Where to write <model>.results.json (COCO results), metrics.csv and metrics.json.' },
+    { name: 'out', valueName: 'DIR', defaultText: 'keypoint-bench-out', description: 'Where to write <model>.results.json (COCO results), metrics.csv, metrics.json and provenance.json.' },
     ...PCK_OPTIONS,
     {
       name: 'threads',
