@@ -20,6 +20,7 @@ import { parseGroundTruth } from '../../src/core/coco/parseGroundTruth';
 import { parseResults } from '../../src/core/coco/parseResults';
 import { posesToCocoResults } from '../../src/core/evaluation/conversion';
 import { evaluateColumn, type ImageLatency, type ModelMetrics } from '../../src/core/evaluation/evaluateColumn';
+import { parseCsv } from '../unit/evaluation/csvReader';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from '../../src/core/evaluation/protocol';
 import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { pairPosesWithAnnotations } from '../../src/core/gtMatching';
@@ -180,36 +181,6 @@ interface Download {
 async function download(page: Page, button: Locator): Promise<Download> {
   const [event] = await Promise.all([page.waitForEvent('download'), button.click()]);
   return { fileName: event.suggestedFilename(), bytes: readFileSync(await event.path()) };
-}
-
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
