@@ -54,6 +54,7 @@ export function ModelPicker() {
               <span className="model-meta">
                 {model.inputSizePx[0]}×{model.inputSizePx[1]} · {model.multiPerson ? 'multi-person' : 'single person'} ·{' '}
                 {(model.files.reduce((n, f) => n + f.bytes, 0) / 1e6).toFixed(1)} MB
+                {model.personInput === 'box' ? ' · person crops only: no detector, landmarks on the ground-truth box' : ''}
               </span>
               {progress !== null && <progress max={1} value={progress} aria-label={`${model.displayName} download`} />}
               <span className={`model-status ${status?.state ?? ''}`}>{statusLabel(status, isSelected)}</span>
