@@ -95,3 +95,14 @@ export function jobIncompleteness(figures: JobFigures, expectedRequests: number)
   if (short.length === 0) return null;
   return short.map((m) => `${m.modelId}: ${m.modelCount} adapter and ${m.rawCount} raw times of ${expectedRequests}`).join('; ');
 }
+
+/**
+ * The round a repeated job is reported by: the one whose jobOverhead is the median (the lower of the
+ * two middle ones for an even count), so every figure shown comes from one real round rather than a
+ * mix. A round without a ratio counts as the worst. -1 for no rounds.
+ */
+export function medianRoundIndex(overheads: readonly (number | null | undefined)[]): number {
+  if (overheads.length === 0) return -1;
+  const order = overheads.map((value, index) => ({ value: value ?? Number.POSITIVE_INFINITY, index })).sort((a, b) => a.value - b.value || a.index - b.index);
+  return order[Math.floor((order.length - 1) / 2)]?.index ?? -1;
+}

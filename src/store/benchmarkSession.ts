@@ -15,6 +15,8 @@ export interface BenchmarkRequest {
    */
   job?: boolean;
   jobImageCount?: number;
+  /** Rounds of the job (the median round is reported); default 1. */
+  jobRounds?: number;
   signal?: AbortSignal;
 }
 
@@ -41,6 +43,7 @@ export async function runBenchmarkSession(controller: InferenceController, reque
     ...(request.wasmThreadCounts ? { wasmThreadCounts: request.wasmThreadCounts } : {}),
     leakCheckInferences: request.leakCheckInferences ?? 0,
     jobImageCount: request.job ? (request.jobImageCount ?? imageCount) : 0,
+    ...(request.jobRounds !== undefined ? { jobRounds: request.jobRounds } : {}),
     onProgress: (text, fraction) => useAppStore.getState().setBenchmarkProgress({ text, fraction }),
     ...(request.signal ? { signal: request.signal } : {}),
   };

@@ -69,7 +69,10 @@ describe('benchmark view', () => {
     // The job: M images, one request each with both models, on WASM with the default threads.
     const job = report.job;
     if (!job) throw new Error('the report has no job');
-    expect(job).toMatchObject({ status: 'ok', error: null, backend: 'wasm', wasmThreads: threads, inFlight: 2, requestCount: IMAGES_PER_RUN, modelIds: JOB_MODELS, decoder: 'ImageDecoder' });
+    expect(job).toMatchObject({ status: 'ok', error: null, backend: 'wasm', wasmThreads: threads, inFlight: 2, requestCount: IMAGES_PER_RUN, modelIds: JOB_MODELS, decoder: 'ImageDecoder', medianRound: 0 });
+    // The app measures one round; its figures are the job's.
+    expect(job.rounds).toHaveLength(1);
+    expect(job.rounds[0]?.figures.jobOverhead).toBe(job.jobOverhead);
     // Every model's raw and adapter time counted once per image, and the sums are theirs.
     expect(job.perModel?.map((m) => [m.modelId, m.rawCount, m.modelCount])).toEqual(JOB_MODELS.map((id) => [id, IMAGES_PER_RUN, IMAGES_PER_RUN]));
     const rawSumMs = job.rawSumMs ?? 0;
@@ -86,6 +89,10 @@ describe('benchmark view', () => {
     expect(job.jobOverheadWithoutDecode).toBeCloseTo((wallMs - (job.decodeSumMs ?? 0)) / rawSumMs, 6);
     expect((job.modelSumMs ?? 0) + (job.decodeSumMs ?? 0)).toBeLessThanOrEqual(wallMs);
     expect(job.rawPassWallMs).toBeGreaterThan(rawSumMs);
+    // The one-in-flight diagnostic ran the same M × K against the same Σ raw.
+    expect(job.oneInFlight).toMatchObject({ requestCount: IMAGES_PER_RUN, rawSumMs });
+    expect(job.oneInFlight?.perModel.map((m) => m.modelCount)).toEqual(JOB_MODELS.map(() => IMAGES_PER_RUN));
+    expect(job.oneInFlight?.wallMs).toBeGreaterThanOrEqual(rawSumMs);
     // The view shows the same figures, and both models beside their single-image overhead.
     const jobView = view.getByTestId('benchmark-job');
     expect(await jobView.getAttribute('data-status')).toBe('ok');

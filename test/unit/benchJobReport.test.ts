@@ -62,6 +62,11 @@ describe('bench report: the job', () => {
     expect(text).toContain('| MoveNet Lightning | 200 (10) | 210 | 1.05 | 10.0 | 30.0 | 6.0 | 24.0 | 1.25 | 1.00 |');
     // No BlazePose row in this run: its single-image columns are empty.
     expect(text).toContain('| blazepose-lite | 800 (10) | 890 | 1.11 | 90.0 | – | – | – | – | – |');
+    const withOne = report.jobTable({ ...job(1.2), oneInFlight: { ...job(1.3), perModel: job(1.3).perModel.map((m) => ({ ...m, modelSumMs: m.modelSumMs - 5 })) } }, result(1.2).browser.rows);
+    expect(withOne).toContain('one image in flight (no decode overlapping a model; not the target\'s figure): wall 1300 ms → 1.300 (without the decodes 1.240;');
+    expect(withOne).toContain('| MoveNet Lightning | 200 (10) | 210 | 1.05 | 10.0 | 205 | 30.0 |');
+    const rounds = [1.3, 1.2, 1.25].map((o) => ({ figures: job(o), oneInFlight: job(o + 0.1), rawPassWallMs: 900, firstPass: 'two-in-flight' }));
+    expect(report.jobTable({ ...job(1.25), rounds, medianRound: 2 }, [])).toContain('Rounds (the median one is shown): job overhead 1.300, 1.200, 1.250 (shown); one image in flight 1.400, 1.300, 1.350;');
     expect(report.markdownReport({ ...result(1.2), targets: report.evaluateTargets(result(1.2)) })).toContain('## Your job: 10 images × 2 models (wasm/2t)');
   });
 });

@@ -3,7 +3,7 @@
  * decodes counted once per image, and a job with a missing time is named as incomplete.
  */
 import { describe, expect, it } from 'vitest';
-import { jobIncompleteness, summariseJob } from '../../src/core/benchmarkJob';
+import { jobIncompleteness, medianRoundIndex, summariseJob } from '../../src/core/benchmarkJob';
 
 describe('summariseJob', () => {
   // 3 images × 2 models: raw 20 + 80 per image, adapters 22 + 95, decode 6 per image.
@@ -45,5 +45,19 @@ describe('summariseJob', () => {
     const short = summariseJob({ modelIds: ['movenet-lightning', 'blazepose-lite'], wallMs: 390, timed, raw: raw.slice(0, 2) });
     expect(jobIncompleteness(short, 3)).toBe('movenet-lightning: 3 adapter and 2 raw times of 3; blazepose-lite: 3 adapter and 2 raw times of 3');
     expect(jobIncompleteness(figures, 4)).toBe('3 requests timed, 4 expected');
+  });
+});
+
+describe('medianRoundIndex', () => {
+  it('reports the round with the median overhead, the lower middle one for an even count', () => {
+    expect(medianRoundIndex([1.3, 1.57, 1.59])).toBe(1);
+    expect(medianRoundIndex([1.59, 1.3, 1.57])).toBe(2);
+    expect(medianRoundIndex([1.2, 1.1])).toBe(1);
+    expect(medianRoundIndex([1.4])).toBe(0);
+    expect(medianRoundIndex([])).toBe(-1);
+  });
+
+  it('counts a round without a ratio as the worst', () => {
+    expect(medianRoundIndex([null, 1.2, 1.1])).toBe(1);
   });
 });

@@ -78,6 +78,22 @@ function JobSection({ report, job }: { report: BenchmarkReport; job: JobMeasurem
                 <th scope="row">Messages, worker bookkeeping, idle (wall − Σ adapter − Σ decode) ms</th>
                 <td data-stat="job-outside">{ms(job.outsideSumMs ?? null)}</td>
               </tr>
+              {job.rounds.length > 1 && (
+                <tr>
+                  <th scope="row">Rounds (the median one is shown)</th>
+                  <td data-stat="job-rounds">{job.rounds.map((r) => ratio(r.figures.jobOverhead)).join(', ')}</td>
+                </tr>
+              )}
+              {job.oneInFlight && (
+                <tr>
+                  <th scope="row" title="the same batch, the next image sent only when one is done: no decode overlaps a model">
+                    Diagnostic: one image in flight, wall ms (÷ Σ raw)
+                  </th>
+                  <td data-stat="job-one-in-flight">
+                    {ms(job.oneInFlight.wallMs)} ({ratio(job.oneInFlight.jobOverhead)})
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
           <table className="metrics-table" data-testid="benchmark-job-models">
