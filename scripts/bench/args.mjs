@@ -24,6 +24,7 @@ export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -
   --threads 1,2         WASM thread counts to compare (default 1,<cores>)
   --job-images N        Images of the job: N images × all --models together on WASM, as the gallery runs them (default --images)
   --job-rounds N        Rounds of the job (each a timed pass, a raw pass and a one-in-flight diagnostic); the median round is reported (default 3)
+  --job-threads N       WASM threads to request for the job, for diagnosis (default: the app's default, which the target is about)
   --skip-job            Skip the job measurement
   --row-timeout S       Seconds one model × backend row may take before it is abandoned (default 600)
   --first-runs N        Repeats of the "first keypoints" page-load measurement (default 3)
@@ -62,6 +63,7 @@ export function parseArgs(argv, cores = availableParallelism()) {
       case '--leak': given.leak = positiveInt(value(), arg, { allowZero: true }); break;
       case '--job-images': given.jobImages = positiveInt(value(), arg); break;
       case '--job-rounds': given.jobRounds = positiveInt(value(), arg); break;
+      case '--job-threads': given.jobThreads = positiveInt(value(), arg); break;
       case '--skip-job': given.skipJob = true; break;
       case '--threads': given.threads = list(value(), arg).map((t) => positiveInt(t, arg)); break;
       case '--row-timeout': given.rowTimeoutS = positiveInt(value(), arg); break;
@@ -98,6 +100,7 @@ export function parseArgs(argv, cores = availableParallelism()) {
     // The job is judged on WASM: asked for only when WASM is among the backends measured.
     jobImages: given.skipJob === true || given.skipBrowser === true || !backends.includes('wasm') ? 0 : given.jobImages ?? images,
     jobRounds: given.jobRounds ?? 3,
+    jobThreads: given.jobThreads ?? null,
     rowTimeoutS: given.rowTimeoutS ?? 600,
     firstRuns: given.firstRuns ?? 3,
     skipFirst: given.skipFirst === true,

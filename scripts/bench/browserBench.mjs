@@ -129,8 +129,9 @@ export function runRow(page, { modelId, backend, threads, imageCount, leak, time
  * as the gallery runs them (no per-model rows: backends is empty). Returns the job measurement,
  * failed with the reason when the call failed.
  */
-export async function runJob(page, { models, imageCount, rounds, timeoutMs, log }) {
-  const answer = await runInPage(page, { modelIds: models, backends: [], imageCount, job: true, jobImageCount: imageCount, jobRounds: rounds }, timeoutMs, log);
+export async function runJob(page, { models, imageCount, rounds, threads, timeoutMs, log }) {
+  const request = { modelIds: models, backends: [], imageCount, job: true, jobImageCount: imageCount, jobRounds: rounds, ...(threads ? { jobWasmThreads: threads } : {}) };
+  const answer = await runInPage(page, request, timeoutMs, log);
   const extra = { jobWallMs: answer.wallMs, loadAverageBefore: answer.loadAverageBefore, loadAverageAfter: answer.loadAverageAfter };
   if (answer.ok && answer.report.job) return { ...answer.report.job, ...extra };
   return {
@@ -221,9 +222,9 @@ export async function runBrowserBenchmark({ context, url, imagePaths, options, l
   }
   let job = null;
   if (options.jobImages > 0) {
-    log(`job: ${options.jobImages} images × ${options.models.length} models together on wasm (app default threads), two images in flight, ${options.jobRounds} round${options.jobRounds === 1 ? '' : 's'} (load average ${loadavg()[0].toFixed(2)})`);
+    log(`job: ${options.jobImages} images × ${options.models.length} models together on wasm (${options.jobThreads ? `${options.jobThreads} threads requested` : 'app default threads'}), two images in flight, ${options.jobRounds} round${options.jobRounds === 1 ? '' : 's'} (load average ${loadavg()[0].toFixed(2)})`);
     // The job runs all K models, three passes a round: its budget is one row's per model and round.
-    job = await runJob(bench.page, { models: options.models, imageCount: options.jobImages, rounds: options.jobRounds, timeoutMs: options.rowTimeoutS * 1000 * options.models.length * options.jobRounds, log });
+    job = await runJob(bench.page, { models: options.models, imageCount: options.jobImages, rounds: options.jobRounds, threads: options.jobThreads, timeoutMs: options.rowTimeoutS * 1000 * options.models.length * options.jobRounds, log });
     log(
       job.status === 'ok'
         ? `job on wasm/${job.wasmThreads}t: wall ${job.wallMs.toFixed(0)} ms, Σraw ${job.rawSumMs.toFixed(0)} ms → jobOverhead ${job.jobOverhead.toFixed(3)} (without decode ${job.jobOverheadWithoutDecode.toFixed(3)}; Σdecode ${job.decodeSumMs.toFixed(0)} ms, Σpre/post ${job.prePostSumMs.toFixed(0)} ms, outside ${job.outsideSumMs.toFixed(0)} ms); one image in flight: wall ${job.oneInFlight?.wallMs.toFixed(0) ?? '–'} ms → ${job.oneInFlight?.jobOverhead?.toFixed(3) ?? '–'}; median of rounds ${job.rounds.map((r) => r.figures.jobOverhead.toFixed(3)).join(', ')}`

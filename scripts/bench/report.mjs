@@ -66,7 +66,8 @@ export function evaluateTargets(result) {
     targets.push({
       group: 'job',
       target: `job overhead ≤ ${TARGETS.jobOverheadMax.toFixed(2)} on WASM`,
-      subject: `${jobSubject(job)}`,
+      // The target is about the app's default threads; a job run on other threads (--job-threads) says so.
+      subject: `${jobSubject(job)}${result.options?.jobThreads ? ` — --job-threads ${result.options.jobThreads}, not necessarily the app's default` : ''}`,
       value: ok
         ? `${job.jobOverhead.toFixed(3)} (wall ${ms(job.wallMs)} ms / Σ raw ${ms(job.rawSumMs)} ms); without the decodes ${job.jobOverheadWithoutDecode.toFixed(3)} (Σ decode ${ms(job.decodeSumMs)} ms)${(job.rounds?.length ?? 0) > 1 ? `; median of ${job.rounds.length} rounds: ${job.rounds.map((r) => r.figures.jobOverhead.toFixed(3)).join(', ')}` : ''}`
         : job.error ?? 'not measured',
@@ -320,7 +321,7 @@ export function markdownReport(result) {
     out.push('');
     out.push(jobTable(result.job, rows));
     out.push('');
-    out.push(`The job as the gallery runs it: one request per image carrying every model (each image decoded once for all of them), two images in flight, the next sent when one is done, in a fresh worker on WASM with the app's default threads. Wall: from the first request to the last \`estimateDone\`. Σ raw: every model's network(s) alone on every image, re-run on the exact inputs in a separate pass (\`measureRaw\`, one image at a time), so no re-run is inside the wall time. Each round runs the timed pass, the raw pass and the one-in-flight diagnostic (the two timed passes swap places every round); the round with the median job overhead is shown. Σ adapter: the adapters' estimate times in the timed pass; Σ decode: the worker's file → pixels → tensor, the part not overlapped with earlier work. Single image: this run's row with the same backend and thread count (one image, one model at a time). See bench/README.md.`);
+    out.push(`The job as the gallery runs it: one request per image carrying every model (each image decoded once for all of them), two images in flight, the next sent when one is done, in a fresh worker on WASM with the app's default threads (unless \`--job-threads\` says otherwise). Wall: from the first request to the last \`estimateDone\`. Σ raw: every model's network(s) alone on every image, re-run on the exact inputs in a separate pass (\`measureRaw\`, one image at a time), so no re-run is inside the wall time. Each round runs the timed pass, the raw pass and the one-in-flight diagnostic (the two timed passes swap places every round); the round with the median job overhead is shown. Σ adapter: the adapters' estimate times in the timed pass; Σ decode: the worker's file → pixels → tensor, the part not overlapped with earlier work. Single image: this run's row with the same backend and thread count (one image, one model at a time). See bench/README.md.`);
     out.push('');
   }
   if (result.firstKeypoints && !result.firstKeypoints.error) {

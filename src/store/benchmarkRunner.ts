@@ -41,6 +41,8 @@ export interface BenchmarkOptions {
   jobImageCount?: number;
   /** Rounds of the job (each: the timed pass, the raw pass and the one-in-flight diagnostic); the median round is reported. Default 1. */
   jobRounds?: number;
+  /** WASM threads to request for the job; default (and what the job overhead target is about): the app's default. */
+  jobWasmThreads?: number;
   onProgress?: (text: string, fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -302,7 +304,7 @@ async function benchmarkJob(options: BenchmarkOptions, imageCount: number, progr
   const what = `Job: ${imageCount} images × ${modelIds.length} model${modelIds.length === 1 ? '' : 's'} on wasm`;
   try {
     progress(`${what}: starting backend and loading`);
-    const { decision } = await startWorker(client, 'wasm', null, modelIds, signal);
+    const { decision } = await startWorker(client, 'wasm', options.jobWasmThreads ?? null, modelIds, signal);
     job.wasmThreads = decision.wasmThreadsActual ?? null;
     job.wasmThreadsRequested = decision.wasmThreadsRequested ?? null;
     const images = options.images;

@@ -17,6 +17,8 @@ export interface BenchmarkRequest {
   jobImageCount?: number;
   /** Rounds of the job (the median round is reported); default 1. */
   jobRounds?: number;
+  /** WASM threads for the job (diagnosis); default: the app's default. */
+  jobWasmThreads?: number;
   signal?: AbortSignal;
 }
 
@@ -44,6 +46,7 @@ export async function runBenchmarkSession(controller: InferenceController, reque
     leakCheckInferences: request.leakCheckInferences ?? 0,
     jobImageCount: request.job ? (request.jobImageCount ?? imageCount) : 0,
     ...(request.jobRounds !== undefined ? { jobRounds: request.jobRounds } : {}),
+    ...(request.jobWasmThreads !== undefined ? { jobWasmThreads: request.jobWasmThreads } : {}),
     onProgress: (text, fraction) => useAppStore.getState().setBenchmarkProgress({ text, fraction }),
     ...(request.signal ? { signal: request.signal } : {}),
   };
