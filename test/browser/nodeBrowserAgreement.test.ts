@@ -2,7 +2,8 @@
  * Node and browser agree: with the WASM backend on both sides, the keypoints of the `keypoint-bench` CLI (Node,
  * src/cli) equal the app's (Chromium, the inference worker) within 0.5 px on the fixture photos, for MoveNet
  * Lightning and BlazePose lite (the app's default selection), whole-image protocol — on the JPEG files themselves
- * and on lossless PNG copies of them.
+ * and on lossless PNG copies of them; and under person crops with the ground truth, for MoveNet Thunder (a crop per
+ * person) and BlazePose lite given the box (the full image and the person's box).
  *
  * The JPEGs: Node decodes them to the pixels Chromium decodes (src/node/browserJpeg.ts, held bit-exact to Chromium
  * by test/unit/browserJpeg.test.ts). Before that, Node's jpeg-js and Chromium's libjpeg-turbo differed by 1–4
@@ -28,6 +29,14 @@ const COMPARED: readonly { id: string; layout: KeypointLayoutId }[] = [
   { id: 'blazepose-lite', layout: 'blazepose33' },
 ];
 const MAX_DIFFERENCE_PX = 0.5;
+/**
+ * Person crops: a single-stage model on each crop, and a "landmarks given the box" model, which gets the full image
+ * and the ground-truth box (the worker moves both into its pixels): the two paths of the protocol.
+ */
+const COMPARED_CROPS: readonly { id: string; layout: KeypointLayoutId }[] = [
+  { id: 'movenet-thunder', layout: 'coco17' },
+  { id: 'blazepose-lite-box', layout: 'blazepose33' },
+];
 
 interface CocoResult {
   image_id: number;
@@ -54,8 +63,9 @@ function runCli(args: readonly string[]): Promise<{ status: number | null; stder
   });
 }
 
-async function cliEval(imagesDir: string, gtPath: string, outDir: string): Promise<void> {
-  const run = await runCli(['eval', '--images', imagesDir, '--gt', gtPath, '--models', COMPARED.map((m) => m.id).join(','), '--protocol', 'whole', '--out', outDir]);
+async function cliEval(imagesDir: string, gtPath: string, outDir: string, protocol: 'whole' | 'crops' = 'whole'): Promise<void> {
+  const models = protocol === 'whole' ? COMPARED : COMPARED_CROPS;
+  const run = await runCli(['eval', '--images', imagesDir, '--gt', gtPath, '--models', models.map((m) => m.id).join(','), '--protocol', protocol, '--out', outDir]);
   if (run.status !== 0) throw new Error(`keypoint-bench eval failed (${run.status}):\n${run.stderr}`);
 }
 
@@ -84,6 +94,7 @@ beforeAll(async () => {
   // Node first, then the browser: the two never compete for the cores.
   await cliEval(pngDir, join(tmp, 'annotations.png.json'), join(tmp, 'out-png'));
   await cliEval(PEOPLE_DIR, GT_PATH, join(tmp, 'out-jpeg'));
+  await cliEval(PEOPLE_DIR, GT_PATH, join(tmp, 'out-crops'), 'crops');
   app = await openApp();
 });
 
@@ -93,12 +104,18 @@ afterAll(async () => {
 });
 
 /** Largest Node–browser distance over every keypoint of every pose (COCO-17 points; BlazePose mapped). */
-function compare(state: StateSnapshot, outDir: string, nameOf: (image: FixtureImage) => string): { maxPx: number; worst: string; count: number; perModel: string } {
+function compare(
+  state: StateSnapshot,
+  outDir: string,
+  nameOf: (image: FixtureImage) => string,
+  models: readonly { id: string; layout: KeypointLayoutId }[] = COMPARED,
+  cellSuffix = '',
+): { maxPx: number; worst: string; count: number; perModel: string } {
   let maxPx = 0;
   let worst = 'every keypoint identical';
   let count = 0;
   const perModel: string[] = [];
-  for (const model of COMPARED) {
+  for (const model of models) {
     let modelMaxPx = 0;
     let modelSumPx = 0;
     let modelCount = 0;
@@ -107,7 +124,7 @@ function compare(state: StateSnapshot, outDir: string, nameOf: (image: FixtureIm
       const name = nameOf(image);
       const appImage = state.images.find((candidate) => candidate.name === name);
       if (!appImage) throw new Error(`${name} is not in the app`);
-      const cell = state.results[`${appImage.id}|${model.id}`];
+      const cell = state.results[`${appImage.id}|${model.id}${cellSuffix}`];
       expect(cell?.status, `${name} × ${model.id}`).toBe('done');
       expect(cell?.backend, `${name} × ${model.id}`).toBe('wasm');
       const browserPoses = (cell?.poses ?? []) as Pose[];
@@ -164,5 +181,29 @@ describe('Node (CLI) and browser keypoints', () => {
     expect(lossless.maxPx, lossless.worst).toBeLessThanOrEqual(MAX_DIFFERENCE_PX);
     expect(jpeg.count).toBe(lossless.count);
     expect(jpeg.maxPx, jpeg.worst).toBeLessThanOrEqual(MAX_DIFFERENCE_PX);
+  });
+
+  it(`agree within ${MAX_DIFFERENCE_PX} px under person crops, for a crop model and a "landmarks given the box" model`, async () => {
+    if (!app) throw new Error('app did not open');
+    const { page } = app;
+    await selectModels(page, COMPARED_CROPS.map((m) => MODELS.find((known) => known.id === m.id)!.name));
+    await page.getByLabel('Add annotations or predictions', { exact: true }).setInputFiles(GT_PATH);
+    const names = fixtureImages.map((image) => image.file_name);
+    await expect
+      .poll(
+        async () => {
+          const state = await getState(page);
+          return names.every((name) => {
+            const image = state.images.find((candidate) => candidate.name === name);
+            return COMPARED_CROPS.every((m) => image && state.results[`${image.id}|${m.id}|crops`]?.status === 'done');
+          });
+        },
+        { timeout: 240_000, interval: 500 },
+      )
+      .toBe(true);
+    const crops = compare(await getState(page), join(tmp, 'out-crops'), (image) => image.file_name, COMPARED_CROPS, '|crops');
+    console.log(`Node vs browser under person crops, ${crops.count} keypoints: largest difference ${crops.maxPx.toFixed(4)} px (${crops.worst}); ${crops.perModel}`);
+    expect(crops.count).toBeGreaterThanOrEqual(17 * fixtureImages.length);
+    expect(crops.maxPx, crops.worst).toBeLessThanOrEqual(MAX_DIFFERENCE_PX);
   });
 });
