@@ -14,6 +14,7 @@ import {
   type BackendProbe,
 } from '../core/backendDecision';
 import type { BackendChoice, BackendName } from '../core/types';
+import { installSharingWasmCast } from './kernels/wasmCast';
 import { installFastWasmTransform } from './kernels/wasmTransform';
 
 /** Where the app serves the tfjs WASM binaries (same origin; see vite.config.ts). */
@@ -39,6 +40,7 @@ function configureWasm(threads: number): void {
   configuredWasmThreads = Math.max(1, threads);
   setThreadsCount(configuredWasmThreads);
   installFastWasmTransform();
+  installSharingWasmCast();
 }
 
 /** The app's default request: every core (within tfjs's cap of 8) when threads are possible. */

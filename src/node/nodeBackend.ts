@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-cpu';
+import { installSharingWasmCast } from '../inference/kernels/wasmCast';
 import { installFastWasmTransform } from '../inference/kernels/wasmTransform';
 
 /**
@@ -10,6 +11,7 @@ import { installFastWasmTransform } from '../inference/kernels/wasmTransform';
  */
 export async function selectNodeWasmBackend(): Promise<string> {
   installFastWasmTransform(); // as in the browser, so both run the same kernels
+  installSharingWasmCast();
   if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs WASM backend did not initialise in Node');
   await tf.ready();
   return tf.getBackend();
