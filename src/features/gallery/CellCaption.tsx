@@ -21,10 +21,12 @@ function cellCaption(cell: CellResult | undefined, isExternal = false): string {
 
 /** The line under a gallery or side-by-side cell: model colour, name, and what happened. */
 export function CellCaption({ column, cell }: { column: Column; cell: CellResult | undefined }) {
+  const text = `${column.label}: ${cellCaption(cell, column.kind === 'external')}`;
+  // A narrow cell cuts the line short; the whole of it is on hover.
   return (
-    <figcaption className={cell?.status === 'error' ? 'error' : ''}>
+    <figcaption className={cell?.status === 'error' ? 'error' : ''} title={text}>
       <span className="swatch" style={{ background: column.colour }} aria-hidden="true" />
-      {column.label}: {cellCaption(cell, column.kind === 'external')}
+      {text}
     </figcaption>
   );
 }
