@@ -33,7 +33,8 @@ export async function measureCli({ root, imagesDir, gtFile, models, imageCount, 
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     const doneMatch = /done in ([\d.]+) s/.exec(result.stderr + result.stdout);
     const cliDoneMs = doneMatch ? Number(doneMatch[1]) * 1000 : null;
-    const perModel = (metrics.metrics ?? []).map((m) => ({ modelId: m.columnId, medianLatencyMs: m.medianLatencyMs ?? null, imagesEvaluated: m.imagesEvaluated }));
+    // metrics.json format 2: per-image latency is medianImageLatencyMs (format 1 called it medianLatencyMs).
+    const perModel = (metrics.metrics ?? []).map((m) => ({ modelId: m.columnId, medianLatencyMs: m.medianImageLatencyMs ?? m.medianLatencyMs ?? null, imagesEvaluated: m.imagesEvaluated }));
     const sumMedianMs = perModel.reduce((a, m) => a + (m.medianLatencyMs ?? 0), 0);
     return {
       ok: true,

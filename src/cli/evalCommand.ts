@@ -101,6 +101,8 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   const results = new Map<ModelId, CocoKeypointResult[]>(args.modelIds.map((id) => [id, []]));
   const latencies = new Map<ModelId, ImageLatency[]>(args.modelIds.map((id) => [id, []]));
   const evaluatedIds: number[] = [];
+  /** Under person crops, images whose ground truth has no labelled person: nothing runs, nothing is scored (as in the app). */
+  let imagesWithoutPeople = 0;
   // Each image's own ground truth, indexed once (cropTargets reads only its image's entries).
   const annotationsByImage = new Map<number, CocoKeypointAnnotation[]>();
   for (const ann of gt.annotations) {
@@ -137,6 +139,10 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
                 `${match.widthPx ?? '?'}×${match.heightPx ?? '?'}; keypoints are compared in the decoded image's pixels`,
             );
           }
+          if (args.protocol === 'crops' && outcome.targets.length === 0) {
+            imagesWithoutPeople++;
+            continue;
+          }
           for (const { modelId, estimate } of outcome.estimates) {
             results.get(modelId)!.push(...posesToCocoResults(match.imageId, estimate.poses, modelInfo(modelId).keypointLayout));
             latencies.get(modelId)!.push({ imageMs: estimate.imageLatencyMs, inferences: estimate.inferences });
@@ -152,7 +158,12 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
     await processor.close();
   }
   progress.finish();
-  if (evaluatedIds.length === 0) throw new InputError(`none of the ${total} matched images could be decoded`);
+  if (imagesWithoutPeople > 0) {
+    progress.warn(`${imagesWithoutPeople} image${imagesWithoutPeople === 1 ? ' has' : 's have'} no labelled person in the ground truth: not scored under person crops`);
+  }
+  if (evaluatedIds.length === 0) {
+    throw new InputError(imagesWithoutPeople === total ? 'no matched image has a labelled person: person crops need them (try --protocol whole)' : `none of the ${total} matched images could be decoded`);
+  }
 
   // Results in ground-truth image order, whatever order the workers finished in.
   const order = new Map(gt.images.map((image, i) => [image.id, i]));

@@ -12,11 +12,17 @@ import { UNKNOWN_APP_VERSION, sha256Hex } from '../core/evaluation/provenance';
 /** The checkout the CLI runs from. */
 export const REPO_DIR = join(import.meta.dirname, '..', '..');
 
-/** `git rev-parse --short HEAD` in `cwd`; 'unknown' when git is absent or `cwd` is not a checkout. */
+/**
+ * The commit in `cwd`, with "-dirty" when the work tree has uncommitted changes (so an export never names a
+ * commit that is not what ran); 'unknown' when git is absent or `cwd` is not a checkout.
+ */
 export function gitCommit(cwd: string = REPO_DIR): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
-    return /^[0-9a-f]{4,40}$/.test(commit) ? commit : UNKNOWN_APP_VERSION;
+    const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const commit = git(['rev-parse', '--short', 'HEAD']).trim();
+    if (!/^[0-9a-f]{4,40}$/.test(commit)) return UNKNOWN_APP_VERSION;
+    // Tracked files only: untracked outputs (results, reports) do not change what runs.
+    return git(['status', '--porcelain', '--untracked-files=no']).trim() === '' ? commit : `${commit}-dirty`;
   } catch {
     return UNKNOWN_APP_VERSION;
   }

@@ -1,7 +1,7 @@
 /** Terminal output of the CLI: progress (one updating line on a TTY, plain lines otherwise), warnings, tables. */
 
 import { formatFixed3LikePython } from '../core/metrics/numpyCompat';
-import type { ModelMetrics } from '../core/evaluation/evaluateColumn';
+import { withoutPoseText, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { PUBLISHED_NOTE, formatPublished } from '../core/evaluation/published';
 import type { PublishedFigure } from '../core/types';
 import type { VerdictRow } from '../core/evaluation/verdict';
@@ -101,7 +101,7 @@ export function metricsTable(metrics: readonly ModelMetrics[], published: Readon
     formatMs(m.medianInferenceLatencyMs),
     String(m.imagesEvaluated),
     String(m.detections),
-    m.withoutPose.crops !== null ? `${m.withoutPose.crops}/${m.withoutPose.cropsTotal} crops` : `${m.withoutPose.images} image${m.withoutPose.images === 1 ? '' : 's'}`,
+    withoutPoseText(m.withoutPose),
   ]);
   return formatTable(header, rows);
 }

@@ -136,7 +136,7 @@ export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
     ctx.fillRect(x, rowY + 3, 14, 14);
     ctx.fillStyle = REPORT_STYLE.titleColour;
     ctx.font = REPORT_STYLE.textFont;
-    const text = `${column.label} — median ${formatMs(column.medianImageLatencyMs)}/image`;
+    const text = column.medianImageLatencyMs === null ? column.label : `${column.label} — median ${formatMs(column.medianImageLatencyMs)}/image`;
     ctx.fillText(fitText(ctx, text, legendColumnWidthPx - 24), x + 20, rowY + 2);
   });
   y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;

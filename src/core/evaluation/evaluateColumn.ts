@@ -228,6 +228,12 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
   };
 }
 
+/** "3/41 crops" under person crops (ground-truth persons whose crop gave no pose), else "2 images"; one text for every report. */
+export function withoutPoseText(withoutPose: ModelMetrics['withoutPose']): string {
+  if (withoutPose.crops !== null) return `${withoutPose.crops}/${withoutPose.cropsTotal} crops`;
+  return `${withoutPose.images} image${withoutPose.images === 1 ? '' : 's'}`;
+}
+
 function latencySummary(latencies: readonly ImageLatency[]): Pick<ModelMetrics, 'medianImageLatencyMs' | 'medianInferenceLatencyMs' | 'inferences'> {
   const timed = latencies.filter((l) => Number.isFinite(l.imageMs) && l.inferences > 0);
   const inferences = timed.reduce((n, l) => n + l.inferences, 0);

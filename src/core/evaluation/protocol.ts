@@ -24,7 +24,7 @@ export const PROTOCOL_DESCRIPTIONS: Record<EvaluationProtocol, string> = {
   whole:
     'Whole image: each model runs once on the full image and every pose it returns is scored against all ' +
     'ground-truth persons (COCO OKS/AP), so single-person models can find at most one person per image. ' +
-    '"Landmarks given the box" models take the whole frame as the person box.',
+    '"Landmarks given the box" models are not run: they need the ground-truth boxes of person crops.',
   crops:
     `Person crops: each model runs once per ground-truth person (not crowd, with labelled keypoints) on that ` +
     `person's box grown by ${marginPercent}% of its width and height on every side and clamped to the image, and ` +

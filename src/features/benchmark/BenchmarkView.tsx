@@ -3,6 +3,8 @@ import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
 import { defaultWasmThreads } from '../../core/backendDecision';
 import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
+
+const WHOLE_IMAGE_MODEL_IDS: readonly ModelId[] = MODELS.filter((m) => m.personInput !== 'box').map((m) => m.id);
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
 import type { BenchmarkReport, BenchmarkRow, JobMeasurement } from '../../store/benchmarkRunner';
@@ -164,7 +166,8 @@ export function BenchmarkView() {
   const activeBackend = useAppStore((s) => s.backend.active);
   const imageCountAvailable = useAppStore((s) => s.images.filter((im) => im.status === 'ready').length);
   const pushNotice = useAppStore((s) => s.pushNotice);
-  const [modelIds, setModelIds] = useState<ModelId[]>(selected);
+  // The benchmark runs whole images, where "landmarks given the box" models have no box (the gallery skips them).
+  const [modelIds, setModelIds] = useState<ModelId[]>(() => selected.filter((id) => WHOLE_IMAGE_MODEL_IDS.includes(id)));
   const [backends, setBackends] = useState<BackendName[]>(activeBackend ? [activeBackend] : ['wasm']);
   const [imageCount, setImageCount] = useState(DEFAULT_BENCHMARK_IMAGES);
   const [compareThreads, setCompareThreads] = useState(false);
@@ -203,7 +206,7 @@ export function BenchmarkView() {
       </p>
       <fieldset className="bench-options" disabled={running}>
         <legend>Models</legend>
-        {MODELS.map((m) => (
+        {MODELS.filter((m) => WHOLE_IMAGE_MODEL_IDS.includes(m.id)).map((m) => (
           <label key={m.id} className="inline">
             <input type="checkbox" checked={modelIds.includes(m.id)} onChange={(e) => setModelIds((l) => toggle(l, m.id, e.target.checked))} />
             {m.displayName}

@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { zipSync, strToU8 } from 'fflate';
 import { useId, useMemo, useRef, useState } from 'react';
+import { withoutPoseText } from '../../core/evaluation/evaluateColumn';
 import { metricsToCsv, metricsToJson, type ExportContext } from '../../core/evaluation/exportMetrics';
 import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
 import { PUBLISHED_NOTE, publishedByColumn, publishedConditionsText } from '../../core/evaluation/published';
@@ -12,7 +13,7 @@ import { useEvaluationSnapshot, verdictText, type EvaluationSnapshot } from '../
 import { exportProvenance, exportPublished } from '../../store/exportProvenance';
 import { ChartCanvas } from '../../ui/ChartCanvas';
 import { downloadBlob, safeFileStem, timestampStem } from '../../ui/download';
-import { buildMetricsReportSpec, fmtMs, fmtStat as fmt, withoutPoseText } from './metricsReportSpec';
+import { buildMetricsReportSpec, fmtMs, fmtStat as fmt } from './metricsReportSpec';
 
 /** Every model's published figure, by model id (= column id of a model column). */
 const PUBLISHED = publishedByColumn(MODELS);

@@ -1,4 +1,4 @@
-import type { ModelMetrics } from '../../core/evaluation/evaluateColumn';
+import { withoutPoseText } from '../../core/evaluation/evaluateColumn';
 import type { Provenance } from '../../core/evaluation/provenance';
 import { provenanceLines } from '../../core/evaluation/provenance';
 import { PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
@@ -12,9 +12,6 @@ import type { PckNormalizer } from '../../store/evaluationSlice';
 export const fmtStat = (value: number | null | undefined, digits = 3) =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : value < 0 ? 'n/a' : value.toFixed(digits);
 export const fmtMs = (value: number | null) => (value === null ? '—' : `${value.toFixed(1)} ms`);
-/** "3/41 crops" under person crops (ground-truth persons whose crop gave no pose), else "2 images". */
-export const withoutPoseText = (withoutPose: ModelMetrics['withoutPose']) =>
-  withoutPose.crops !== null ? `${withoutPose.crops}/${withoutPose.cropsTotal} crops` : `${withoutPose.images} image${withoutPose.images === 1 ? '' : 's'}`;
 
 export interface MetricsReportInput {
   snapshot: EvaluationSnapshot;

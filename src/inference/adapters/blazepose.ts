@@ -32,7 +32,7 @@ function setRegionOfInterest(detector: poseDetection.PoseDetector, roi: Normaliz
  * 224², as MediaPipe does), its alignment points give a rotated square region, and the landmark network
  * runs on that. "Landmarks given the box" (`personInput: 'box'`): the detector is skipped and the landmark
  * network runs on the region MediaPipe would derive from the person's box (core/modelRegions), on the
- * full image; without a box (whole-image protocol) the box is the whole frame.
+ * full image. The app gives them boxes only under person crops; without one (the warm-up) the box is the whole frame.
  */
 export const loadBlazePose: AdapterFactory = async (info, context) => {
   const modelType = BLAZEPOSE_MODEL_TYPES[info.id];

@@ -107,7 +107,11 @@ export const loadMoveNet: AdapterFactory = async (info, context) => {
   return {
     info,
     async estimate(image, options) {
-      if (options.mode === 'still' && !info.multiPerson) return estimateStillSinglePose(image);
+      if (options.mode === 'still' && !info.multiPerson) {
+        // A still ends any video: the next stream starts afresh from the padded square, not an old crop.
+        detector.reset();
+        return estimateStillSinglePose(image);
+      }
       if (!info.multiPerson) startVideoCropFromPaddedSquare(image);
       const poses = await detector.estimatePoses(
         image,
