@@ -36,8 +36,17 @@ describe('raw execution recorder', () => {
       expect(recorder.callCount).toBe(info.family === 'blazepose' && info.personInput !== 'box' ? 2 : 1);
       const rawMs = await recorder.timeRecorded();
       expect(rawMs).toBeGreaterThan(0);
-      // The network is most of the work, but never more than the whole pipeline plus noise.
-      expect(rawMs).toBeLessThan(pipelineMs * 1.5 + 5);
+      // The network is most of the work, but never more than the whole pipeline plus noise. One timing of each
+      // swings by 2× on a shared 2-core machine (a one-network model's raw time is nearly its pipeline time), so
+      // the fastest of three of each is compared.
+      const rawFastestMs = Math.min(rawMs, await recorder.timeRecorded(), await recorder.timeRecorded());
+      let pipelineFastestMs = pipelineMs;
+      for (let i = 0; i < 2; i++) {
+        const again = performance.now();
+        await adapter.estimate(image, options);
+        pipelineFastestMs = Math.min(pipelineFastestMs, performance.now() - again);
+      }
+      expect(rawFastestMs).toBeLessThan(pipelineFastestMs * 1.5 + 5);
       recorder.dispose();
       // Restored: later estimates are not recorded.
       await adapter.estimate(image, options);
