@@ -60,30 +60,22 @@ export function paintMetricsReport(ctx: Canvas2D, spec: MetricsReportSpec): void
     ctx.fillText(note, L.marginPx, y);
     y += L.lineHeightPx;
   }
-  y += L.lineHeightPx;
-  ctx.font = REPORT_STYLE.headingFont;
-  ctx.fillStyle = REPORT_STYLE.titleColour;
-  ctx.fillText('Verdict', L.marginPx, y);
-  y += L.lineHeightPx;
-  ctx.font = REPORT_STYLE.textFont;
-  for (const line of spec.verdictLines) {
-    ctx.fillStyle = verdictColour(line.pass);
-    ctx.fillText(line.text, L.marginPx, y);
-    y += L.lineHeightPx;
-  }
-  if (spec.provenance.length > 0) {
+  /** A blank line, a heading, then one line of text per entry in its own colour. */
+  const section = (heading: string, lines: readonly { text: string; colour: string }[]) => {
     y += L.lineHeightPx;
     ctx.font = REPORT_STYLE.headingFont;
     ctx.fillStyle = REPORT_STYLE.titleColour;
-    ctx.fillText('Provenance', L.marginPx, y);
+    ctx.fillText(heading, L.marginPx, y);
     y += L.lineHeightPx;
     ctx.font = REPORT_STYLE.textFont;
-    ctx.fillStyle = REPORT_STYLE.textColour;
-    for (const line of spec.provenance) {
-      ctx.fillText(line, L.marginPx, y);
+    for (const line of lines) {
+      ctx.fillStyle = line.colour;
+      ctx.fillText(line.text, L.marginPx, y);
       y += L.lineHeightPx;
     }
-  }
+  };
+  section('Verdict', spec.verdictLines.map((line) => ({ text: line.text, colour: verdictColour(line.pass) })));
+  if (spec.provenance.length > 0) section('Provenance', spec.provenance.map((text) => ({ text, colour: REPORT_STYLE.textColour })));
   for (const chart of spec.charts) {
     const width = L.widthPx - 2 * L.marginPx;
     const height = (chart.heightPx * width) / chart.widthPx;

@@ -4,22 +4,9 @@
  * job's backend and thread count.
  */
 import { describe, expect, it } from 'vitest';
+import { benchReport } from './benchReportModule';
 
-interface Target {
-  group: string;
-  subject: string;
-  value: string;
-  verdict: string;
-}
-interface ReportModule {
-  evaluateTargets: (result: unknown) => Target[];
-  jobTable: (job: unknown, rows: unknown[]) => string;
-  jobSubject: (job: unknown) => string;
-  markdownReport: (result: unknown) => string;
-}
-
-// A plain-JS script without type declarations: loaded by URL and typed here.
-const report = (await import(new URL('../../scripts/bench/report.mjs', import.meta.url).href)) as ReportModule;
+const report = benchReport;
 
 const job = (jobOverhead: number) => ({
   status: 'ok', error: null, backend: 'wasm', wasmThreads: 2, wasmThreadsRequested: 2, inFlight: 2, decoder: 'ImageDecoder', rawPassWallMs: 900,

@@ -4,6 +4,7 @@
  * against the row with the thread count Auto's own worker read back (the app's default).
  */
 import { describe, expect, it } from 'vitest';
+import { benchReport } from './benchReportModule';
 
 interface Row {
   backend: string;
@@ -16,19 +17,7 @@ interface Row {
   rawP50Ms: number | null;
   overheadRatio: number | null;
 }
-interface Target {
-  group: string;
-  subject: string;
-  value: string;
-  verdict: string;
-}
-interface ReportModule {
-  configLabel: (row: Partial<Row>) => string;
-  evaluateTargets: (result: unknown) => Target[];
-}
-
-// A plain-JS script without type declarations: loaded by URL and typed here.
-const report = (await import(new URL('../../scripts/bench/report.mjs', import.meta.url).href)) as ReportModule;
+const report = benchReport;
 
 const row = (wasmThreads: number | null, wasmThreadsRequested: number | null | undefined, latencyP50Ms: number, backend = 'wasm'): Row => ({
   backend,

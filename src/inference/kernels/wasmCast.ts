@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { replaceWasmKernel } from './wasmHeap';
 
 interface RefCountingBackend {
   incRef(dataId: tf.DataId): void;
@@ -15,19 +16,12 @@ let installed = false;
  */
 export function installSharingWasmCast(): void {
   if (installed) return;
-  const original = tf.getKernel('Cast', 'wasm');
-  if (!original) return; // WASM backend not registered in this bundle
-  tf.unregisterKernel('Cast', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: tf.TensorInfo };
-      const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
-      if (x.dtype !== dtype || dtype === 'string') return original.kernelFunc(args);
-      // The output is the input's buffer with one more reference; each tensor's dispose drops one.
-      (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: [...x.shape], dtype };
-    },
+  installed = replaceWasmKernel('Cast', (args, original) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
+    if (x.dtype !== dtype || dtype === 'string') return original.kernelFunc(args);
+    // The output is the input's buffer with one more reference; each tensor's dispose drops one.
+    (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype };
   });
-  installed = true;
 }

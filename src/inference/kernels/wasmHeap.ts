@@ -12,3 +12,15 @@ export function activeWasmHeapBackend(): WasmHeapBackend | null {
   const backend = tf.backend() as unknown as Partial<WasmHeapBackend>;
   return typeof backend.makeOutput === 'function' && typeof backend.typedArrayFromHeap === 'function' ? (backend as WasmHeapBackend) : null;
 }
+
+/**
+ * Registers `kernelFunc` in place of the WASM backend's kernel `kernelName`; it gets the original kernel to
+ * fall back to for the cases it does not take. Returns false when the WASM backend is not in this bundle.
+ */
+export function replaceWasmKernel(kernelName: string, kernelFunc: (args: Parameters<tf.KernelFunc>[0], original: tf.KernelConfig) => ReturnType<tf.KernelFunc>): boolean {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original) return false;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: (args) => kernelFunc(args, original) });
+  return true;
+}

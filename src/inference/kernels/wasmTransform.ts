@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { WasmHeapBackend } from './wasmHeap';
+import type * as tf from '@tensorflow/tfjs-core';
+import { replaceWasmKernel, type WasmHeapBackend } from './wasmHeap';
 
 interface TransformAttrs {
   interpolation: 'nearest' | 'bilinear';
@@ -116,34 +116,27 @@ let installed = false;
  */
 export function installFastWasmTransform(): void {
   if (installed) return;
-  const original = tf.getKernel('Transform', 'wasm');
-  if (!original) return; // WASM backend not registered in this bundle
-  tf.unregisterKernel('Transform', 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
-      const attrs = args.attrs as unknown as TransformAttrs;
-      const backend = args.backend as unknown as WasmHeapBackend;
-      if (attrs.interpolation !== 'bilinear' || (attrs.fillMode !== 'constant' && attrs.fillMode !== 'nearest') || !Number.isFinite(attrs.fillValue) || image.dtype !== 'float32' || transforms.dtype !== 'float32' || image.shape.length !== 4) {
-        return original.kernelFunc(args);
-      }
-      const [batch = 1, imageHeight = 0, imageWidth = 0, channels = 0] = image.shape;
-      const [outHeight, outWidth] = attrs.outputShape ?? [imageHeight, imageWidth];
-      const out = backend.makeOutput([batch, outHeight, outWidth, channels], 'float32');
-      // Views taken after the allocation: growing the heap would detach earlier ones.
-      bilinearTransform(
-        backend.typedArrayFromHeap(image) as Float32Array,
-        image.shape,
-        backend.typedArrayFromHeap(transforms) as Float32Array,
-        (transforms.shape[0] ?? 1) > 1,
-        [outHeight, outWidth],
-        attrs.fillMode,
-        attrs.fillValue,
-        backend.typedArrayFromHeap(out) as Float32Array,
-      );
-      return out;
-    },
+  installed = replaceWasmKernel('Transform', (args, original) => {
+    const { image, transforms } = args.inputs as { image: tf.TensorInfo; transforms: tf.TensorInfo };
+    const attrs = args.attrs as unknown as TransformAttrs;
+    const backend = args.backend as unknown as WasmHeapBackend;
+    if (attrs.interpolation !== 'bilinear' || (attrs.fillMode !== 'constant' && attrs.fillMode !== 'nearest') || !Number.isFinite(attrs.fillValue) || image.dtype !== 'float32' || transforms.dtype !== 'float32' || image.shape.length !== 4) {
+      return original.kernelFunc(args);
+    }
+    const [batch = 1, imageHeight = 0, imageWidth = 0, channels = 0] = image.shape;
+    const [outHeight, outWidth] = attrs.outputShape ?? [imageHeight, imageWidth];
+    const out = backend.makeOutput([batch, outHeight, outWidth, channels], 'float32');
+    // Views taken after the allocation: growing the heap would detach earlier ones.
+    bilinearTransform(
+      backend.typedArrayFromHeap(image) as Float32Array,
+      image.shape,
+      backend.typedArrayFromHeap(transforms) as Float32Array,
+      (transforms.shape[0] ?? 1) > 1,
+      [outHeight, outWidth],
+      attrs.fillMode,
+      attrs.fillValue,
+      backend.typedArrayFromHeap(out) as Float32Array,
+    );
+    return out;
   });
-  installed = true;
 }
