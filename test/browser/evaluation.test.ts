@@ -524,7 +524,7 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       // Provenance on every row: the ground truth's sha256 is of the dropped file's bytes; weights from the manifest.
       expect(row[col('gt_file')]).toBe('annotations.json');
       expect(row[col('gt_sha256')]).toBe(GT_SHA256);
-      expect(row[col('app_version')]).toMatch(/^([0-9a-f]{4,40}|unknown)$/);
+      expect(row[col('app_version')]).toMatch(/^([0-9a-f]{4,40}(-dirty)?|unknown)$/);
       if (id !== externalId) {
         for (const file of modelInfo(id).files) expect(row[col('weights_sha256')]).toContain(`${file.name} ${file.sha256}`);
         expect(Number(row[col('published_value')]), id).toBe(modelInfo(id).published?.value);
