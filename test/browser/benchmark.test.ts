@@ -79,9 +79,9 @@ describe('benchmark view', () => {
     const wallMs = job.wallMs ?? 0;
     expect(rawSumMs).toBeCloseTo((job.perModel ?? []).reduce((a, m) => a + m.rawSumMs, 0), 6);
     for (const m of job.perModel ?? []) expect(m.rawSumMs).toBeGreaterThan(IMAGES_PER_RUN);
-    // The networks are inside the batch, the re-run is not: Σ raw ≤ wall; the decode is a part of the wall.
+    // Σ raw comes from its own pass, so against the wall of another pass it is only a ratio (the overhead), not a
+    // bound: timings of separate passes swing by 10–20 % here. The bounds checked are within one pass.
     expect(rawSumMs).toBeGreaterThan(0);
-    expect(rawSumMs).toBeLessThanOrEqual(wallMs);
     expect(job.jobOverhead).toBeGreaterThan(0);
     expect(job.jobOverhead).toBeCloseTo(wallMs / rawSumMs, 6);
     expect(job.decodeSumMs).toBeGreaterThan(0);
@@ -92,7 +92,7 @@ describe('benchmark view', () => {
     // The one-in-flight diagnostic ran the same M × K against the same Σ raw.
     expect(job.oneInFlight).toMatchObject({ requestCount: IMAGES_PER_RUN, rawSumMs });
     expect(job.oneInFlight?.perModel.map((m) => m.modelCount)).toEqual(JOB_MODELS.map(() => IMAGES_PER_RUN));
-    expect(job.oneInFlight?.wallMs).toBeGreaterThanOrEqual(rawSumMs);
+    expect((job.oneInFlight?.modelSumMs ?? Number.POSITIVE_INFINITY) + (job.oneInFlight?.decodeSumMs ?? 0)).toBeLessThanOrEqual(job.oneInFlight?.wallMs ?? 0);
     // The view shows the same figures, and both models beside their single-image overhead.
     const jobView = view.getByTestId('benchmark-job');
     expect(await jobView.getAttribute('data-status')).toBe('ok');
