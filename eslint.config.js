@@ -4,11 +4,13 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import importPlugin from 'eslint-plugin-import';
 
 // Layers, lowest first. A layer may import only from layers listed before it:
-// core ← inference / media / render ← store ← ui ← features ← app. `node/` is Node-only glue (CLI, tests).
+// core ← inference / media / analysis / render / storage ← store ← ui ← features ← app. `node/` is Node-only glue (CLI, tests).
 const layerRules = [
-  { target: './src/core', from: ['./src/inference', './src/media', './src/render', './src/store', './src/features', './src/app', './src/node'], message: 'core is pure: it imports nothing above it.' },
+  { target: './src/core', from: ['./src/inference', './src/media', './src/analysis', './src/render', './src/store', './src/features', './src/app', './src/node'], message: 'core is pure: it imports nothing above it.' },
   { target: './src/inference', from: ['./src/media', './src/render', './src/store', './src/features', './src/app'], message: 'inference sits below store/features/app.' },
   { target: './src/media', from: ['./src/inference', './src/render', './src/store', './src/features', './src/app'], message: 'media sits below store/features/app.' },
+  { target: './src/storage', from: ['./src/inference', './src/media', './src/render', './src/store', './src/ui', './src/features', './src/app'], message: 'storage holds IndexedDB records; the store gives them meaning.' },
+  { target: './src/analysis', from: ['./src/inference', './src/media', './src/render', './src/storage', './src/store', './src/ui', './src/features', './src/app'], message: 'analysis runs core computations in a worker; it sits below store.' },
   { target: './src/render', from: ['./src/inference', './src/media', './src/store', './src/features', './src/app'], message: 'render is pure drawing.' },
   { target: './src/store', from: ['./src/ui', './src/features', './src/app'], message: 'store sits below ui/features/app.' },
   { target: './src/ui', from: ['./src/features', './src/app'], message: 'ui holds shared components that features use; it never imports them.' },
@@ -20,6 +22,7 @@ const layerRules = [
   { target: './src/features/export', from: ['./src/features/!(export)/**'], message: 'features never import each other.' },
   { target: './src/features/evaluation', from: ['./src/features/!(evaluation)/**'], message: 'features never import each other.' },
   { target: './src/features/benchmark', from: ['./src/features/!(benchmark)/**'], message: 'features never import each other.' },
+  { target: './src/features/session', from: ['./src/features/!(session)/**'], message: 'features never import each other.' },
 ];
 
 export default tseslint.config(

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const mediapipeShim = { '@mediapipe/pose': join(import.meta.dirname, 'src/inference/mediapipePoseShim.ts') };
+const mediapipeShim = {
+  '@mediapipe/pose': join(import.meta.dirname, 'src/inference/mediapipePoseShim.ts'),
+  '@mediapipe/hands': join(import.meta.dirname, 'src/inference/mediapipeHandsShim.ts'),
+  '@mediapipe/face_mesh': join(import.meta.dirname, 'src/inference/mediapipeFaceMeshShim.ts'),
+  '@mediapipe/face_detection': join(import.meta.dirname, 'src/inference/mediapipeFaceDetectionShim.ts'),
+};
 
 export default defineConfig({
   test: {

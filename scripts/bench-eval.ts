@@ -7,7 +7,7 @@
 
 import type { CocoKeypointAnnotation, CocoKeypointResult, CocoKeypointsGroundTruth } from '../src/core/coco/cocoTypes';
 import { evaluateKeypoints } from '../src/core/metrics/cocoEval';
-import { COCO17 } from '../src/core/skeletons';
+import { DEFAULT_COCO_LAYOUT as COCO17 } from '../src/core/layouts';
 
 const IMAGE_COUNT = 5000;
 const DETECTIONS_PER_IMAGE = 20;

@@ -6,20 +6,22 @@
 // writes bench/results/bench-<date>-<mode>.json + .md and bench/results/latest.md. Targets are
 // reported, never asserted: the exit status is non-zero only when the bench itself breaks.
 // Usage: node scripts/bench.mjs --help
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumVersion, fixtureImages, launchBrowser, pageFacts, runCommand, startServer, waitForApp } from './bench/app.mjs';
-import { parseArgs, USAGE } from './bench/args.mjs';
+import { QUICK_MODELS, parseArgs, USAGE } from './bench/args.mjs';
 import { runBrowserBenchmark } from './bench/browserBench.mjs';
 import { measureFirstKeypoints } from './bench/firstKeypoints.mjs';
+import { runScale, writeScaleImages } from './bench/scaleRun.mjs';
+import { runWebcamSoak } from './bench/webcamSoak.mjs';
 import { measureCli, measureEvaluation } from './bench/nodeMeasures.mjs';
 import { buildNotes, evaluateTargets, jobTable, markdownReport, resultsTable, targetsTable } from './bench/report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'people');
-const CLI_MODELS = ['movenet-lightning', 'blazepose-lite'];
+const CLI_MODELS = QUICK_MODELS;
 
 const t0 = Date.now();
 const log = (text) => process.stdout.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
@@ -158,6 +160,34 @@ async function main() {
       };
       result.machine.webglRenderer = probes.find((p) => p.backend === 'webgl')?.detail ?? null;
       result.machine.webgpuAdapter = probes.find((p) => p.backend === 'webgpu')?.detail ?? null;
+    }
+    if (options.scale > 0) {
+      let written = null;
+      try {
+        written = await writeScaleImages({ fixturesDir: FIXTURES, count: options.scale, megapixels: options.scaleMegapixels, log });
+        const scale = await runScale({ context: browser.context, userDataDir: browser.userDataDir, url: server.url, imagePaths: written.paths, modelIds: options.scaleModels, timeoutS: options.scaleTimeoutS, log });
+        result.scale = { ...scale, widthPx: written.widthPx, heightPx: written.heightPx, fileBytes: written.bytes };
+        const peaks = Object.entries(scale.peakRssBytesByProcess ?? {}).map(([kind, bytes]) => `${kind} ${(bytes / 1e6).toFixed(0)}`).join(', ');
+        log(`scale: ${scale.images} images in ${(scale.wallMs / 1000).toFixed(0)} s; peak RSS ${((scale.peakRssBytes ?? 0) / 1e6).toFixed(0)} MB (peaks by process, MB: ${peaks}); ${scale.longTasks.count} long tasks (max ${scale.longTasks.maxMs.toFixed(0)} ms)`);
+      } catch (error) {
+        result.scale = { error: error instanceof Error ? error.message : String(error) };
+        log(`scale: FAILED: ${result.scale.error}`);
+      } finally {
+        if (written) rmSync(written.dir, { recursive: true, force: true });
+      }
+      save();
+    }
+    if (options.webcamFrames > 0) {
+      try {
+        const feedPath = join(ROOT, 'test', 'fixtures', 'browser', 'webcam-person.mjpeg');
+        result.webcamSoak = await runWebcamSoak({ url: server.url, feedPath, frames: options.webcamFrames, timeoutS: options.scaleTimeoutS, log });
+        const w = result.webcamSoak;
+        log(`webcam soak: ${w.frames} frames at ${w.framesPerS.toFixed(1)}/s; tensors ${w.warm.tensors} → ${w.end.tensors}, page heap ${(w.pageHeapGrowthBytes / 1e6).toFixed(2)} MB growth`);
+      } catch (error) {
+        result.webcamSoak = { error: error instanceof Error ? error.message : String(error) };
+        log(`webcam soak: FAILED: ${result.webcamSoak.error}`);
+      }
+      save();
     }
     result.wasmBinariesFetched = [...new Set(browser.requests.filter((u) => u.includes('/tfjs-wasm/')).map((u) => new URL(u).pathname))];
     result.pageErrors = browser.pageErrors;

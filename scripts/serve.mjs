@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Serves the production build (dist/) on localhost with the cross-origin isolation headers WASM
-// threads need, and the model weights / WASM binaries the build copied in. No dependencies.
+// threads need, the Content-Security-Policy and nosniff (static-assets.mjs, on every response, errors
+// included), and the model weights / WASM binaries the build copied in. No dependencies.
 // Usage: node scripts/serve.mjs [--port N] [--host H]   (PORT env also works; the next free port is used if taken)
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { contentTypes, crossOriginIsolationHeaders, projectRoot } from './static-assets.mjs';
+import { contentTypes, projectRoot, securityHeaders } from './static-assets.mjs';
 
 const args = process.argv.slice(2);
 const argValue = (name) => {
@@ -30,7 +31,7 @@ function resolvePath(urlPath) {
 }
 
 const server = createServer((req, res) => {
-  for (const [name, value] of Object.entries(crossOriginIsolationHeaders)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405).end();
     return;

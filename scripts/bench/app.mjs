@@ -1,10 +1,11 @@
 // Build, serve and open the app in headless Chromium for the bench (same set-up as test/browser/harness.ts).
 /* global window, document, clearTimeout */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findChromium } from '../chromium.mjs';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -16,9 +17,10 @@ export const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
+/** CHROMIUM_PATH or a standard install, looked up as `npm test`'s first step does (scripts/chromium.mjs). */
 export function chromiumPath() {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`Chromium not found at ${path}: install Debian's chromium or set CHROMIUM_PATH.`);
+  const { path, problem } = findChromium();
+  if (path === null) throw new Error(problem);
   return path;
 }
 
@@ -98,6 +100,7 @@ export async function launchBrowser() {
     requests,
     pageErrors,
     executablePath,
+    userDataDir,
     close: async () => {
       await context.close().catch(() => undefined);
       rmSync(userDataDir, { recursive: true, force: true });

@@ -1,22 +1,19 @@
 // Command-line options of `npm run bench` (scripts/bench.mjs). No dependencies.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-export const ALL_MODELS = [
-  'movenet-lightning',
-  'movenet-thunder',
-  'movenet-multipose',
-  'blazepose-lite',
-  'blazepose-full',
-  'blazepose-heavy',
-  'posenet-mobilenet',
-];
-export const QUICK_MODELS = ['movenet-lightning', 'blazepose-lite'];
+// Model ids come from models/manifest.json only.
+const MANIFEST_MODELS = JSON.parse(readFileSync(new URL('../../models/manifest.json', import.meta.url), 'utf8')).models;
+/** Every model that runs on a whole image (the "landmarks given the box" variants need ground-truth boxes). */
+export const ALL_MODELS = MANIFEST_MODELS.filter((m) => m.personInput === undefined).map((m) => m.id);
+/** The manifest's default selection (`defaultSelected`), as a new session of the app runs. */
+export const QUICK_MODELS = MANIFEST_MODELS.filter((m) => m.defaultSelected === true).map((m) => m.id);
 export const ALL_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'];
 
 export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -- [options])
 
-  --quick               Small run: Lightning + BlazePose lite, WASM only, 10 images, 20-inference leak check
-  --models a,b          Model ids, or "all" (full default: all seven; quick: movenet-lightning,blazepose-lite)
+  --quick               Small run: the default models, WASM only, 10 images, 20-inference leak check
+  --models a,b          Model ids, or "all" (full default: all ${ALL_MODELS.length} whole-image models; quick: ${QUICK_MODELS.join(',')})
   --backends a,b        Any of wasm,webgl,webgpu,cpu (full default: all four; quick: wasm)
   --images N            Images per model × WASM configuration (default 100 full, 10 quick)
   --slow-images N       Images per model on cpu/webgl/webgpu (default min(--images, 10) full, min(--images, 5) quick)
@@ -26,6 +23,11 @@ export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -
   --job-rounds N        Rounds of the job (each a timed pass, a raw pass and a one-in-flight diagnostic); the median round is reported (default 3)
   --job-threads N       WASM threads to request for the job, for diagnosis (default: the app's default, which the target is about)
   --skip-job            Skip the job measurement
+  --scale N             Also the scale run: N large photos added at once and run in the gallery with it on screen (default 0 = skip; issue 10.7 asks for 1000)
+  --scale-megapixels M  Size of the scale run's photos (default 12)
+  --scale-models a,b    Models of the scale run (default ${QUICK_MODELS[0]})
+  --scale-timeout S     Seconds the scale run may take (default 7200)
+  --webcam-frames N     Also the webcam soak: the live mode on Chromium's fake camera for N frames, tensors and heap at the start and the end (default 0 = skip; issue 10.8 asks for 10000)
   --row-timeout S       Seconds one model × backend row may take before it is abandoned (default 600)
   --first-runs N        Repeats of the "first keypoints" page-load measurement (default 3)
   --skip-first          Skip the "first keypoints" measurement
@@ -66,6 +68,11 @@ export function parseArgs(argv, cores = availableParallelism()) {
       case '--job-threads': given.jobThreads = positiveInt(value(), arg); break;
       case '--skip-job': given.skipJob = true; break;
       case '--threads': given.threads = list(value(), arg).map((t) => positiveInt(t, arg)); break;
+      case '--scale': given.scale = positiveInt(value(), arg, { allowZero: true }); break;
+      case '--scale-megapixels': given.scaleMegapixels = positiveInt(value(), arg); break;
+      case '--scale-models': given.scaleModels = list(value(), arg); break;
+      case '--scale-timeout': given.scaleTimeoutS = positiveInt(value(), arg); break;
+      case '--webcam-frames': given.webcamFrames = positiveInt(value(), arg, { allowZero: true }); break;
       case '--row-timeout': given.rowTimeoutS = positiveInt(value(), arg); break;
       case '--first-runs': given.firstRuns = positiveInt(value(), arg); break;
       case '--skip-first': given.skipFirst = true; break;
@@ -87,6 +94,9 @@ export function parseArgs(argv, cores = availableParallelism()) {
   const unknownBackends = backends.filter((b) => !ALL_BACKENDS.includes(b));
   if (unknownBackends.length > 0) throw new Error(`unknown backend(s): ${unknownBackends.join(', ')} (known: ${ALL_BACKENDS.join(', ')})`);
   const images = given.images ?? (quick ? 10 : 100);
+  const scaleModels = given.scaleModels ?? QUICK_MODELS.slice(0, 1);
+  const unknownScaleModels = scaleModels.filter((m) => !ALL_MODELS.includes(m));
+  if (unknownScaleModels.length > 0) throw new Error(`unknown model id(s) for --scale-models: ${unknownScaleModels.join(', ')}`);
   const threads = [...new Set(given.threads ?? [1, cores])].sort((a, b) => a - b);
   return {
     help: given.help === true,
@@ -102,6 +112,11 @@ export function parseArgs(argv, cores = availableParallelism()) {
     jobRounds: given.jobRounds ?? 3,
     jobThreads: given.jobThreads ?? null,
     rowTimeoutS: given.rowTimeoutS ?? 600,
+    webcamFrames: given.webcamFrames ?? 0,
+    scale: given.scale ?? 0,
+    scaleMegapixels: given.scaleMegapixels ?? 12,
+    scaleModels,
+    scaleTimeoutS: given.scaleTimeoutS ?? 7200,
     firstRuns: given.firstRuns ?? 3,
     skipFirst: given.skipFirst === true,
     skipNode: given.skipNode === true,

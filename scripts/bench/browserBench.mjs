@@ -56,7 +56,7 @@ async function checkLongTaskObserver(page) {
  * before/after figures of the leak check are not dominated by garbage that was simply not collected
  * yet. The workers' heaps cannot be read this way: they are gone when a row ends.
  */
-async function mainHeapAfterGc(context, page) {
+export async function mainHeapAfterGc(context, page) {
   try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');

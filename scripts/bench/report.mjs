@@ -59,6 +59,20 @@ export function evaluateTargets(result) {
     });
   }
 
+  // 0. The webcam soak: no growth in tensors or heap over its frames.
+  const soak = result.webcamSoak;
+  if (soak) {
+    const ok = !soak.error && soak.tensorGrowth !== null && soak.pageHeapGrowthBytes !== null;
+    const heapOk = ok && soak.pageHeapGrowthBytes <= SOAK_HEAP_SLACK_BYTES;
+    targets.push({
+      group: 'soak',
+      target: 'webcam soak: no growth in tensors or heap',
+      subject: ok ? `${soak.frames} webcam frames (from frame ${soak.warmFrames})` : 'webcam soak',
+      value: ok ? `tensors ${soak.warm.tensors} → ${soak.end.tensors} (${soak.tensorBytesGrowth >= 0 ? '+' : ''}${soak.tensorBytesGrowth} B); page heap after GC ${(soak.warm.pageHeapBytes / 1e6).toFixed(2)} → ${(soak.end.pageHeapBytes / 1e6).toFixed(2)} MB` : soak.error ?? 'not measured',
+      verdict: ok ? (soak.tensorGrowth === 0 && soak.tensorBytesGrowth === 0 && heapOk ? 'PASS' : 'FAIL') : 'n/a',
+    });
+  }
+
   // 1b. The user's job: wall ÷ Σ raw ≤ 1.05 on WASM.
   const job = result.job;
   if (job) {
@@ -324,6 +338,8 @@ export function markdownReport(result) {
     out.push(`The job as the gallery runs it: one request per image carrying every model (each image decoded once for all of them), two images in flight, the next sent when one is done, in a fresh worker on WASM with the app's default threads (unless \`--job-threads\` says otherwise). Wall: from the first request to the last \`estimateDone\`. Σ raw: every model's network(s) alone on every image, re-run on the exact inputs in a separate pass (\`measureRaw\`, one image at a time), so no re-run is inside the wall time. Each round runs the timed pass, the raw pass and the one-in-flight diagnostic (the two timed passes swap places every round); the round with the median job overhead is shown. Σ adapter: the adapters' estimate times in the timed pass; Σ decode: the worker's file → pixels → tensor, the part not overlapped with earlier work. Single image: this run's row with the same backend and thread count (one image, one model at a time). See bench/README.md.`);
     out.push('');
   }
+  if (result.scale) out.push(...scaleSection(result.scale), '');
+  if (result.webcamSoak) out.push(...webcamSoakSection(result.webcamSoak), '');
   if (result.firstKeypoints && !result.firstKeypoints.error) {
     const f = result.firstKeypoints;
     const p = f.parts;
@@ -402,4 +418,40 @@ export function buildNotes(result) {
   if (result.wasmBinariesFetched.length > 0) notes.push(`WASM binaries the workers fetched: ${result.wasmBinariesFetched.join(', ')}.`);
   if (result.pageErrors.length > 0) notes.push(`${result.pageErrors.length} page/console errors (first: ${result.pageErrors[0]}); all in the JSON.`);
   return notes;
+}
+
+const megabytes = (bytes) => (bytes === null || bytes === undefined ? '–' : `${(bytes / 1e6).toFixed(0)} MB`);
+const rate = (v) => (v === null || v === undefined ? '–' : v.toFixed(2));
+
+/** The scale run (issue 10.7): many large photos through the gallery, with it on screen. */
+export function scaleSection(scale) {
+  if (scale.error) return ['## Scale run', '', `Failed: ${scale.error}`];
+  return [
+    `## Scale run: ${scale.images} photos of ${scale.widthPx}×${scale.heightPx} (${((scale.widthPx * scale.heightPx) / 1e6).toFixed(1)} MP, ${(scale.fileBytes / 1e9).toFixed(2)} GB) × ${scale.models.join(', ')}`,
+    '',
+    '| Wall | Images/s | Cells/s, 2nd tenth | Cells/s, 9th tenth | Peak memory (all Chromium processes) | Peak page JS heap | Long tasks (count / max / p95 / total) | Rows mounted (max) | Errors (images / cells) | Session at the end |',
+    '|---:|---:|---:|---:|---:|---:|---|---:|---|---|',
+    `| ${(scale.wallMs / 1000).toFixed(0)} s | ${rate(scale.imagesPerS)} | ${rate(scale.cellsPerSFirstTenth)} | ${rate(scale.cellsPerSLastTenth)} | ${megabytes(scale.peakRssBytes)} | ${megabytes(scale.peakHeapBytes)} | ${scale.longTasks.count} / ${scale.longTasks.maxMs.toFixed(0)} ms / ${scale.longTasks.p95Ms === null ? '–' : `${scale.longTasks.p95Ms.toFixed(0)} ms`} / ${(scale.longTasks.totalMs / 1000).toFixed(1)} s | ${scale.maxMountedRows} | ${scale.imageErrors} / ${scale.cellErrors} | ${scale.finalSaveStatus} |`,
+    '',
+    `Peak memory by process (each kind's own peak, MB): ${Object.entries(scale.peakRssBytesByProcess ?? {}).map(([kind, bytes]) => `${kind} ${(bytes / 1e6).toFixed(0)}`).join(', ') || 'not sampled'}.`,
+    '',
+    'All photos are added at once through the app\'s file input, with the gallery on screen (scrolled down a screen every 3 s); wall: from handing the files to the page to the last cell done. The throughput of the 2nd and the 9th tenth of the cells compares the start of the batch with its end: the same figure means the work per result does not grow with the number of results. Peak memory: resident memory summed over every process of this browser profile, sampled once a second (Linux). Long tasks: main-thread tasks over 50 ms (PerformanceObserver). The session is saved to IndexedDB as it runs, photos included.',
+  ];
+}
+
+/** What a forced-GC heap reading may move by without being growth: V8's own caches and code. */
+const SOAK_HEAP_SLACK_BYTES = 1_000_000;
+
+/** The webcam soak (issue 10.8). */
+export function webcamSoakSection(soak) {
+  if (soak.error) return ['## Webcam soak', '', `Failed: ${soak.error}`];
+  return [
+    `## Webcam soak: ${soak.frames} frames`,
+    '',
+    '| Frames | Frames/s | Tensors (frame ' + soak.warmFrames + ' → end) | Tensor bytes (→ end) | Page JS heap after GC (→ end) |',
+    '|---:|---:|---|---|---|',
+    `| ${soak.frames} | ${soak.framesPerS.toFixed(1)} | ${soak.warm.tensors} → ${soak.end.tensors} | ${soak.warm.tensorBytes} → ${soak.end.tensorBytes} | ${(soak.warm.pageHeapBytes / 1e6).toFixed(2)} → ${(soak.end.pageHeapBytes / 1e6).toFixed(2)} MB |`,
+    '',
+    `The app's live mode on Chromium's fake camera (test/fixtures/browser/webcam-person.mjpeg), default models; readings once ${soak.warmFrames} frames were answered and at the end. Tensors and bytes: the worker's, reported after every frame (\`estimateDone\`). Heap: the page's, after two forced GCs (the worker's heap is not exposed by Chromium). Pass: tensors and bytes unchanged, heap within ${SOAK_HEAP_SLACK_BYTES / 1e6} MB.`,
+  ];
 }

@@ -6,12 +6,13 @@
  *   applies no EXIF rotation, so the stored orientation comes back, with the frame's rotation reported).
  * - createImageBitmap: `imageOrientation: 'from-image'`, drawn into a CPU-backed OffscreenCanvas (willReadFrequently)
  *   and read with getImageData (the worker's fallback, used for rotated or downscaled images).
- * Both run in a module Web Worker, like the app's. Chromium: CHROMIUM_PATH or /usr/bin/chromium (Debian).
+ * Both run in a module Web Worker, like the app's. Chromium: CHROMIUM_PATH or a standard install (scripts/chromium.mjs).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findChromium } from '../chromium.mjs';
 
 const WORKER_SOURCE = `
 self.onmessage = async ({ data: { bytes, type } }) => {
@@ -60,10 +61,17 @@ const PAGE_DECODE = async ({ source, base64, type }) => {
  * @param {string[]} paths image files
  * @returns {Promise<{ chromiumVersion: string, results: { path: string, imageDecoder: null | { format: string, rotation: number, width: number, height: number, rgba: Uint8Array }, imageDecoderError?: string, createImageBitmap: { width: number, height: number, rgba: Uint8Array } }[] }>}
  */
+/** CHROMIUM_PATH or a standard install, as the browser tests find it (scripts/chromium.mjs). */
+function chromiumBinary() {
+  const { path, problem } = findChromium();
+  if (path === null) throw new Error(problem);
+  return path;
+}
+
 export async function decodeInChromium(paths) {
   const profileDir = mkdtempSync(join(tmpdir(), 'keypoint-bench-decode-'));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumBinary(),
     headless: true,
     args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -6,7 +6,8 @@
 import { EVALUATION_PROTOCOLS, isEvaluationProtocol, type EvaluationProtocol } from '../core/evaluation/protocol';
 import type { PckSettings } from '../core/evaluation/evaluateColumn';
 import type { VerdictTargets } from '../core/evaluation/verdict';
-import { MODEL_IDS, modelInfo } from '../inference/modelCatalogue';
+import { DEFAULT_MODEL_IDS, MODEL_IDS, modelInfo } from '../inference/modelCatalogue';
+import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED } from '../core/metrics/bootstrap';
 
 /** Wrong command line: printed as one line, exit status 2. */
 export class UsageError extends Error {
@@ -25,8 +26,8 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-export type CommandName = 'eval' | 'score';
-export const COMMANDS: readonly CommandName[] = ['eval', 'score'];
+export type CommandName = 'eval' | 'score' | 'predict';
+export const COMMANDS: readonly CommandName[] = ['eval', 'score', 'predict'];
 
 export interface OptionSpec {
   /** Long name without the dashes. */
@@ -49,7 +50,35 @@ const PCK_OPTIONS: OptionSpec[] = [
   },
 ];
 
-export const DEFAULT_EVAL_MODEL_IDS: readonly string[] = ['movenet-lightning', 'blazepose-lite'];
+/** OKS sigmas of the user, for eval and score: how strict OKS is per keypoint decides AP. */
+const SIGMA_OPTION: OptionSpec = {
+  name: 'sigmas',
+  valueName: 'FILE|LIST',
+  description:
+    'OKS sigmas, one per keypoint of the ground truth\'s category in its order: a JSON file ([...] or {"sigmas": [...]}) or a comma-separated list. Default: the category\'s own "sigmas", else COCO\'s for its 17 person keypoints, else a uniform 0.025 (flagged in every report).',
+};
+
+/** The most resamples `--bootstrap` takes: 100,000 already pins a 95% interval's ends far below the print precision. */
+export const MAX_BOOTSTRAP_RESAMPLES = 100_000;
+
+/** Uncertainty and error analysis, shared by eval and score so both report the same way. */
+const ANALYSIS_OPTIONS: OptionSpec[] = [
+  {
+    name: 'bootstrap',
+    valueName: 'N',
+    defaultText: String(DEFAULT_BOOTSTRAP_RESAMPLES),
+    description:
+      'Resamples of the images for 95% bootstrap intervals of AP, AP50, AP75, AR, PCK and median ms/image, and the paired differences between columns; 0 = no intervals.',
+  },
+  { name: 'seed', valueName: 'S', defaultText: String(DEFAULT_BOOTSTRAP_SEED), description: 'Seed of the bootstrap resampling (whole number 0 to 4294967295): the same seed gives the same intervals.' },
+  {
+    name: 'no-errors',
+    description: 'Leave out the coco-analyze error taxonomy (keypoint Good/Jitter/Inversion/Swap/Miss, background errors, AP gain per error type; about 1 s per 1,000 images).',
+  },
+];
+
+/** Without --models: the manifest's default selection (`defaultSelected`), as a new session of the app. */
+export const DEFAULT_EVAL_MODEL_IDS: readonly string[] = DEFAULT_MODEL_IDS;
 
 export const OPTIONS: Record<CommandName, OptionSpec[]> = {
   eval: [
@@ -67,17 +96,19 @@ export const OPTIONS: Record<CommandName, OptionSpec[]> = {
       defaultText: 'whole',
       description: 'whole = one estimate per image on the full frame; crops = one estimate per GT person on its box grown by 25% per side.',
     },
-    { name: 'out', valueName: 'DIR', defaultText: 'keypoint-bench-out', description: 'Where to write <model>.results.json (COCO results), metrics.csv, metrics.json and provenance.json.' },
+    { name: 'out', valueName: 'DIR', defaultText: 'keypoint-bench-out', description: 'Where to write <model>.results.json (COCO results), metrics.csv, metrics.json, provenance.json, and intervals.json, intervals.csv, errors.json (unless turned off).' },
     ...PCK_OPTIONS,
+    SIGMA_OPTION,
     {
       name: 'threads',
       valueName: 'N',
       defaultText: '1',
       description: 'Images processed at once, each in its own worker thread (tfjs WASM in Node is single-threaded per instance). N > 1 is faster on N free cores but each worker loads every model.',
     },
-    { name: 'target-ap', valueName: 'X', description: 'Verdict target: AP ≥ X (0–1). Targets only add a verdict to the report and metrics.json.' },
+    { name: 'target-ap', valueName: 'X', description: 'Verdict target: AP ≥ X (0–1). Targets only add a verdict: on the point estimate (report, metrics.json) and on the bootstrap interval (pass, fail or inconclusive; report, intervals.json).' },
     { name: 'target-pck', valueName: 'X', description: 'Verdict target: PCK@alpha ≥ X (0–1).' },
     { name: 'target-latency-ms', valueName: 'MS', description: 'Verdict target: median latency per image ≤ MS milliseconds.' },
+    ...ANALYSIS_OPTIONS,
     { name: 'help', description: 'Show this help.' },
   ],
   score: [
@@ -85,6 +116,27 @@ export const OPTIONS: Record<CommandName, OptionSpec[]> = {
     { name: 'results', valueName: 'FILE', required: true, description: 'COCO keypoint results: a JSON array of {image_id, category_id, keypoints, score}.' },
     { name: 'json', description: 'Print machine-readable JSON instead of text.' },
     ...PCK_OPTIONS,
+    SIGMA_OPTION,
+    { name: 'target-ap', valueName: 'X', description: 'Verdict target: AP ≥ X (0–1), judged on the bootstrap interval (pass, fail or inconclusive).' },
+    { name: 'target-pck', valueName: 'X', description: 'Verdict target: PCK@alpha ≥ X (0–1), judged on the bootstrap interval.' },
+    ...ANALYSIS_OPTIONS,
+    { name: 'help', description: 'Show this help.' },
+  ],
+  predict: [
+    { name: 'images', valueName: 'DIR', required: true, description: 'Folder of JPEG/PNG images (not searched recursively); no ground truth needed.' },
+    {
+      name: 'models',
+      valueName: 'ID,ID',
+      defaultText: DEFAULT_EVAL_MODEL_IDS.join(','),
+      description: 'Comma-separated model ids (see below), or "all" (the "landmarks given the box" variants need ground-truth boxes and are left out).',
+    },
+    {
+      name: 'out',
+      valueName: 'DIR',
+      defaultText: 'keypoint-bench-predictions',
+      description:
+        "Where to write <model>.predictions.json (COCO keypoints in the model's own layout: its category with keypoint names and skeleton; keypoint_scores, keypoints_z, world_keypoints and labels such as handedness as extra fields) and provenance.json.",
+    },
     { name: 'help', description: 'Show this help.' },
   ],
 };
@@ -99,6 +151,25 @@ export interface EvalArgs {
   pck: PckSettings;
   threads: number;
   targets: VerdictTargets;
+  analysis: AnalysisArgs;
+  /** `--sigmas` as given (a file path or a list), read by the command; null: the ground truth's own. */
+  sigmas: string | null;
+  /** `--models all`: the command keeps only the models the ground truth's keypoints can score (it knows them once read). */
+  allModels: boolean;
+}
+
+export interface PredictArgs {
+  command: 'predict';
+  imagesDir: string;
+  modelIds: string[];
+  outDir: string;
+}
+
+/** What to add to the metrics: bootstrap intervals (resamples 0 = none) and the error taxonomy. */
+export interface AnalysisArgs {
+  bootstrapResamples: number;
+  bootstrapSeed: number;
+  errors: boolean;
 }
 
 export interface ScoreArgs {
@@ -107,9 +178,18 @@ export interface ScoreArgs {
   resultsPath: string;
   json: boolean;
   pck: PckSettings;
+  /** Interval-verdict targets; no latency target, a results file carries no timing. Absent = none. */
+  targets?: VerdictTargets;
+  /**
+   * Absent = no intervals and no taxonomy: callers of `runScore` that build the arguments themselves keep the plain
+   * scores; the command line always sets it (defaults on, see ANALYSIS_OPTIONS).
+   */
+  analysis?: AnalysisArgs;
+  /** As for eval; absent or null: the ground truth's own sigmas. */
+  sigmas?: string | null;
 }
 
-export type ParsedArgs = EvalArgs | ScoreArgs | { command: 'help'; topic: CommandName | null } | { command: 'version' };
+export type ParsedArgs = EvalArgs | ScoreArgs | PredictArgs | { command: 'help'; topic: CommandName | null } | { command: 'version' };
 
 /** `--name value` / `--name=value` / `--flag`, strictly: unknown, repeated or valueless options are usage errors. */
 function readOptions(command: CommandName, argv: readonly string[]): Map<string, string | true> {
@@ -172,6 +252,17 @@ function pckOptions(values: Map<string, string | true>, command: CommandName): P
   return { alpha, normalizer };
 }
 
+function analysisOptions(values: Map<string, string | true>, command: CommandName): AnalysisArgs {
+  return {
+    bootstrapResamples:
+      numberOption(values, 'bootstrap', command, { min: 0, max: MAX_BOOTSTRAP_RESAMPLES, integer: true, what: `a whole number from 0 to ${MAX_BOOTSTRAP_RESAMPLES}` }) ??
+      DEFAULT_BOOTSTRAP_RESAMPLES,
+    // The generator reduces any seed to 32 bits; taking only those keeps two different seeds from meaning the same one.
+    bootstrapSeed: numberOption(values, 'seed', command, { min: 0, max: 0xffff_ffff, integer: true, what: 'a whole number from 0 to 4294967295' }) ?? DEFAULT_BOOTSTRAP_SEED,
+    errors: values.get('no-errors') !== true,
+  };
+}
+
 function requireValue(values: Map<string, string | true>, name: string, command: CommandName): string {
   const value = values.get(name);
   if (typeof value !== 'string') throw new UsageError(`--${name} is required`, command);
@@ -214,7 +305,22 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       resultsPath: requireValue(values, 'results', command),
       json: values.get('json') === true,
       pck: pckOptions(values, command),
+      targets: {
+        apMin: numberOption(values, 'target-ap', command, { min: 0, max: 1, what: 'a number in [0, 1]' }),
+        pckMin: numberOption(values, 'target-pck', command, { min: 0, max: 1, what: 'a number in [0, 1]' }),
+        latencyMaxMs: null,
+      },
+      analysis: analysisOptions(values, command),
+      sigmas: (values.get('sigmas') as string | undefined) ?? null,
     };
+  }
+
+  if (command === 'predict') {
+    const modelsRaw = values.get('models');
+    const modelIds = (typeof modelsRaw === 'string' ? parseModelIds(modelsRaw, command) : [...DEFAULT_EVAL_MODEL_IDS]).filter((id) => modelInfo(id).personInput !== 'box' || modelsRaw !== 'all');
+    const boxModelIds = modelIds.filter((id) => modelInfo(id).personInput === 'box');
+    if (boxModelIds.length > 0) throw new UsageError(`${boxModelIds.join(', ')} need${boxModelIds.length > 1 ? '' : 's'} ground-truth person boxes: use eval --protocol crops`, command);
+    return { command, imagesDir: requireValue(values, 'images', command), modelIds, outDir: (values.get('out') as string | undefined) ?? 'keypoint-bench-predictions' };
   }
 
   const protocol = (values.get('protocol') as string | undefined) ?? 'whole';
@@ -241,5 +347,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       pckMin: numberOption(values, 'target-pck', command, { min: 0, max: 1, what: 'a number in [0, 1]' }),
       latencyMaxMs: numberOption(values, 'target-latency-ms', command, { min: 0, max: Number.MAX_VALUE, minExclusive: true, what: 'a positive number of milliseconds' }),
     },
+    analysis: analysisOptions(values, command),
+    sigmas: (values.get('sigmas') as string | undefined) ?? null,
+    allModels: modelsRaw === 'all',
   };
 }

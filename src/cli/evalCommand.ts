@@ -1,14 +1,16 @@
 /**
  * `keypoint-bench eval`: runs models on a folder of images in Node and scores them against COCO ground truth with
  * the same core code as the browser (src/core/evaluation). Writes `<model>.results.json`, metrics.csv, metrics.json
- * and provenance.json (where the results came from: ground truth + sha256, commit, weight hashes, backend, date).
+ * and provenance.json (where the results came from: ground truth + sha256, commit, weight hashes, backend, date),
+ * plus intervals.json / intervals.csv (bootstrap) and errors.json (coco-analyze taxonomy) unless turned off.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CocoKeypointAnnotation, CocoKeypointResult, CocoKeypointsGroundTruth } from '../core/coco/cocoTypes';
 import { evaluateColumn, type ImageLatency, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../core/evaluation/conversion';
+import { groundTruthLayout, layoutById, layoutMapping, noMappingReason } from '../core/layouts';
 import { metricsToCsv, metricsToJson } from '../core/evaluation/exportMetrics';
 import { PROTOCOL_DESCRIPTIONS } from '../core/evaluation/protocol';
 import { buildProvenance, provenanceLines, type Provenance } from '../core/evaluation/provenance';
@@ -20,8 +22,19 @@ import { modelInfo } from '../inference/modelCatalogue';
 import { nodeWasmThreads } from '../node/nodeBackend';
 import { fileSha256, gitCommit } from './provenanceInputs';
 import { InputError, type EvalArgs } from './args';
+import { ERRORS_JSON_FILE_NAME, columnErrors, errorsJson, errorsText, type ColumnErrors } from './errorTaxonomy';
+import {
+  INTERVALS_CSV_FILE_NAME,
+  INTERVALS_JSON_FILE_NAME,
+  computeIntervals,
+  intervalProgressText,
+  intervalsCsv,
+  intervalsJson,
+  intervalsText,
+} from './intervals';
+import type { BootstrapReport } from '../core/metrics/bootstrap';
 import { inProcessProcessor, loadAdapters, type ImageProcessor } from './imageProcessor';
-import { listNames, loadGroundTruth, matchImages } from './inputs';
+import { listNames, loadGroundTruth, makeOutputDir, matchImages, withSigmasOption } from './inputs';
 import { DEFAULT_MODELS_DIR, requireModelFiles, startBackend } from './pipeline';
 import { Progress, formatMs, metricsTable, publishedFootnotes, verdictLines, type CliIo } from './terminal';
 
@@ -55,7 +68,22 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
 
   // Inputs first: every input error surfaces before the (slow) models load.
-  const gt = await loadGroundTruth(args.gtPath, (line) => progress.warn(line));
+  const gt = await withSigmasOption(await loadGroundTruth(args.gtPath, (line) => progress.warn(line)), args.sigmas);
+  // A model is scored through a mapping into the ground truth's keypoints; without one there is nothing to score.
+  const scoredLayout = groundTruthLayout(gt).layout;
+  const unscorable = args.modelIds.filter((id) => !layoutMapping(layoutById(modelInfo(id).keypointLayout), scoredLayout));
+  if (args.allModels && unscorable.length > 0) {
+    // "all" means every model this ground truth can score: the others are named, not run.
+    progress.warn(`${unscorable.join(', ')}: no mapping from ${[...new Set(unscorable.map((id) => layoutById(modelInfo(id).keypointLayout).displayName))].join(', ')} to ${scoredLayout.displayName}; left out of "all"`);
+    args = { ...args, modelIds: args.modelIds.filter((id) => !unscorable.includes(id)) };
+    if (args.modelIds.length === 0) throw new InputError(`no model can be scored against ${args.gtPath} (${scoredLayout.displayName}); run them with \`keypoint-bench predict\``);
+  } else if (unscorable.length > 0) {
+    const id = unscorable[0]!;
+    throw new InputError(
+      `${unscorable.join(', ')} cannot be scored against ${args.gtPath}: ${noMappingReason(layoutById(modelInfo(id).keypointLayout), scoredLayout)}; ` +
+        'run such models with `keypoint-bench predict`, or give ground truth in their keypoints',
+    );
+  }
   const gtSha256 = await fileSha256(args.gtPath);
   const images = await matchImages(args.imagesDir, gt);
   if (images.matched.length === 0) {
@@ -69,11 +97,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   if (images.undecodable.length > 0) progress.warn(`${images.undecodable.length} image(s) Node cannot decode (JPEG and PNG only), skipped: ${listNames(images.undecodable)}`);
   if (images.duplicateGtNames.length > 0) progress.warn(`file names used by several ground-truth images (the first is used): ${listNames(images.duplicateGtNames)}`);
   requireModelFiles(args.modelIds, modelsDir);
-  try {
-    await mkdir(args.outDir, { recursive: true });
-  } catch (error) {
-    throw new InputError(`cannot create output folder ${args.outDir}: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  await makeOutputDir(args.outDir);
 
   progress.update('starting the tfjs WASM backend');
   let backend: string;
@@ -95,11 +119,14 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
     backend = await startBackend();
     threads = { count: nodeWasmThreads(), detail: 'WASM threads, read back from the module' };
     const adapters = await loadAdapters(args.modelIds, modelsDir, (id, ms) => progress.update(`loaded ${id} in ${formatMs(ms)} ms`));
-    processor = inProcessProcessor(adapters, args.protocol);
+    processor = inProcessProcessor(adapters, args.protocol, backend);
   }
 
   const results = new Map<ModelId, CocoKeypointResult[]>(args.modelIds.map((id) => [id, []]));
   const latencies = new Map<ModelId, ImageLatency[]>(args.modelIds.map((id) => [id, []]));
+  const runtimeOf = new Map<ModelId, string>();
+  /** Per model, per image id: model time of all the image's inferences (the bootstrap resamples it with its image). */
+  const imageLatencyMs = new Map<ModelId, Map<number, number>>(args.modelIds.map((id) => [id, new Map()]));
   const evaluatedIds: number[] = [];
   /** Under person crops, images whose ground truth has no labelled person: nothing runs, nothing is scored (as in the app). */
   let imagesWithoutPeople = 0;
@@ -144,8 +171,11 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
             continue;
           }
           for (const { modelId, estimate } of outcome.estimates) {
-            results.get(modelId)!.push(...posesToCocoResults(match.imageId, estimate.poses, modelInfo(modelId).keypointLayout));
+            const scored = groundTruthLayout(gt);
+            results.get(modelId)!.push(...posesToCocoResults(match.imageId, estimate.poses, layoutById(modelInfo(modelId).keypointLayout), scored.layout, scored.categoryId));
             latencies.get(modelId)!.push({ imageMs: estimate.imageLatencyMs, inferences: estimate.inferences });
+            runtimeOf.set(modelId, estimate.runtime);
+            imageLatencyMs.get(modelId)!.set(match.imageId, estimate.imageLatencyMs);
           }
           evaluatedIds.push(match.imageId);
         } catch (error) {
@@ -182,12 +212,62 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
     });
   });
 
+  // Intervals and error taxonomy on the images scored (ground-truth order), every model on the same list.
+  const scoredIds = [...evaluatedIds].sort((a, b) => order.get(a)! - order.get(b)!);
+  let report: BootstrapReport | null = null;
+  if (args.analysis.bootstrapResamples > 0) {
+    let shownQuarter = -1;
+    report = await computeIntervals(
+      {
+        gt,
+        imageIds: scoredIds,
+        columns: metrics.map((m) => ({
+          columnId: m.columnId,
+          displayName: m.displayName,
+          results: results.get(m.columnId)!,
+          imageLatencyMs: scoredIds.map((id) => imageLatencyMs.get(m.columnId)!.get(id) ?? null),
+        })),
+        pck: args.pck,
+        resamples: args.analysis.bootstrapResamples,
+        seed: args.analysis.bootstrapSeed,
+      },
+      (phase, done, total) => {
+        // Piped stderr gets a line per quarter of the resamples, not one per chunk of 50.
+        if (!io.stderrIsTty && phase === 'resampling') {
+          const quarter = Math.floor((4 * done) / total);
+          if (quarter === shownQuarter) return;
+          shownQuarter = quarter;
+        }
+        progress.update(intervalProgressText(phase, done, total));
+      },
+    );
+    progress.finish();
+  }
+  let errorColumns: ColumnErrors[] | null = null;
+  if (args.analysis.errors) {
+    const scoredSet = new Set(scoredIds);
+    // Only the scored images: an image no model ran on would count its people as false negatives.
+    const scoredGt: CocoKeypointsGroundTruth = {
+      images: gt.images.filter((image) => scoredSet.has(image.id)),
+      annotations: gt.annotations.filter((ann) => scoredSet.has(ann.image_id)),
+      categories: gt.categories,
+    };
+    errorColumns = metrics.map((m, i) => {
+      progress.update(`error taxonomy: ${m.columnId} (${i + 1}/${metrics.length})`);
+      return columnErrors(m.columnId, m.displayName, scoredGt, results.get(m.columnId)!);
+    });
+    progress.finish();
+  }
+
   const models = args.modelIds.map((id) => modelInfo(id));
+  /** The runtimes that ran the models (model × runtime × backend), as each estimate reported it. */
+  const runtimes = [...new Set([...runtimeOf.values()])];
   const provenance = buildProvenance({
     appVersion: options.appVersion ?? gitCommit(),
     date: options.now?.() ?? new Date(),
     groundTruth: { fileName: basename(args.gtPath), sha256: gtSha256 },
     metrics,
+    scoredLayout: groundTruthLayout(gt).layout,
     models,
     backend,
     threads,
@@ -212,15 +292,22 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   await write('metrics.csv', metricsToCsv(metrics, context));
   await write('metrics.json', metricsToJson(metrics, hasTargets ? { ...context, targets: args.targets } : context));
   await write(PROVENANCE_FILE_NAME, JSON.stringify(provenance, null, 2) + '\n');
+  if (report) {
+    await write(INTERVALS_JSON_FILE_NAME, JSON.stringify(intervalsJson(report, args.targets, args.pck), null, 2) + '\n');
+    await write(INTERVALS_CSV_FILE_NAME, intervalsCsv(report));
+  }
+  if (errorColumns) await write(ERRORS_JSON_FILE_NAME, JSON.stringify(errorsJson(errorColumns), null, 2) + '\n');
 
   const persons = metrics[0]?.perImage.reduce((sum, image) => sum + image.persons.length, 0) ?? 0;
   io.stdout(
     `Protocol: ${args.protocol}. ${PROTOCOL_DESCRIPTIONS[args.protocol]}\n` +
-      `Backend: ${backend} (Node). ${evaluatedIds.length} of ${gt.images.length} ground-truth images scored, ${persons} scorable persons.\n\n`,
+      `Runtime: ${runtimes.join(', ')}; backend: ${backend} (Node). ${evaluatedIds.length} of ${gt.images.length} ground-truth images scored, ${persons} scorable persons.\n\n`,
   );
   io.stdout(metricsTable(metrics, published));
   io.stdout(publishedFootnotes(metrics, published));
-  if (hasTargets) io.stdout(`\nVerdict:\n${verdictLines(verdict(metrics, args.targets))}`);
+  if (hasTargets) io.stdout(`\nVerdict${report ? ' on the point estimates' : ''}:\n${verdictLines(verdict(metrics, args.targets))}`);
+  if (report) io.stdout(`\n${intervalsText(report, args.targets, args.pck)}`);
+  if (errorColumns) io.stdout(`\n${errorsText(errorColumns)}`);
   io.stdout(`\nProvenance:\n${provenanceLines(provenance).map((line) => `  ${line}\n`).join('')}`);
   io.stdout(`\nWrote ${files.join(', ')}\n`);
   progress.log(`done in ${((performance.now() - startedMs) / 1000).toFixed(1)} s`);

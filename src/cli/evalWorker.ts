@@ -16,6 +16,7 @@ const send = (message: FromEvalWorker) => port.postMessage(message);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 let adapters: Map<string, ModelAdapter> | null = null;
+let backend = 'wasm';
 // Tasks run one after another: one tfjs backend per worker.
 let queue: Promise<void> = Promise.resolve();
 
@@ -29,7 +30,7 @@ port.on('message', (message: ToEvalWorker) => {
     if (!adapters) throw new Error('worker not ready');
     try {
       const outcome = await processImage(adapters, data.protocol, message.task, (modelId, estimate) =>
-        send({ type: 'modelDone', imageId: message.task.imageId, modelId, estimate }),
+        send({ type: 'modelDone', imageId: message.task.imageId, modelId, estimate }), backend,
       );
       send({ type: 'done', outcome });
     } catch (error) {
@@ -39,7 +40,7 @@ port.on('message', (message: ToEvalWorker) => {
 });
 
 try {
-  const backend = await startBackend();
+  backend = await startBackend();
   adapters = await loadAdapters(data.modelIds, data.modelsDir, (modelId, loadMs) => send({ type: 'loaded', modelId, loadMs }));
   send({ type: 'ready', backend });
 } catch (error) {

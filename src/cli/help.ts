@@ -1,6 +1,7 @@
 /** --help texts, generated from the option tables in args.ts so no option goes undocumented. */
 
 import { PROTOCOL_DESCRIPTIONS } from '../core/evaluation/protocol';
+import { layoutById } from '../core/layouts';
 import { MODELS } from '../inference/modelCatalogue';
 import { OPTIONS, type CommandName, type OptionSpec } from './args';
 
@@ -9,11 +10,13 @@ export const PROGRAM = 'keypoint-bench';
 const SUMMARIES: Record<CommandName, string> = {
   eval: 'Run pretrained pose models on a folder of images in Node (tfjs WASM backend) and score them against COCO ground truth.',
   score: 'Score an existing COCO keypoint results file against COCO ground truth (pycocotools-identical stats, plus PCK).',
+  predict: "Run pretrained models on a folder of images without ground truth and write each model's predictions as COCO keypoints in its own layout.",
 };
 
 const USAGES: Record<CommandName, string> = {
   eval: `${PROGRAM} eval --images DIR --gt annotations.json [--models ID,ID] [--protocol whole|crops] [--out DIR] [options]`,
-  score: `${PROGRAM} score --gt annotations.json --results results.json [--json] [--alpha A] [--normalizer bbox|torso]`,
+  score: `${PROGRAM} score --gt annotations.json --results results.json [--json] [--alpha A] [--normalizer bbox|torso] [--sigmas FILE|LIST] [--bootstrap N] [--seed S] [--no-errors]`,
+  predict: `${PROGRAM} predict --images DIR [--models ID,ID] [--out DIR]`,
 };
 
 /** Word-wraps `text` to `width` columns, continuation lines indented by `indent` spaces. */
@@ -40,9 +43,23 @@ function optionLines(specs: readonly OptionSpec[]): string[] {
   });
 }
 
+/** What --bootstrap and the error taxonomy add, for both commands. */
+const ANALYSIS_HELP = [
+  'Intervals: unless --bootstrap 0, every statistic is printed with its 95% bootstrap interval, "0.416 [0.341, 0.499]":',
+  'the images are resampled with replacement N times (percentile intervals, the same job and wording as the app), all',
+  'columns on the same draws, so each column is also compared with the best-AP one as a paired difference',
+  '("significant" when its interval excludes 0). With targets, each is judged on the interval: PASS (all of it meets',
+  'the target), FAIL (none of it does) or INCONCLUSIVE (it straddles the target; about how many more labelled people',
+  'or images would likely settle it). The same seed gives the same intervals.',
+  'Error taxonomy: unless --no-errors, the coco-analyze breakdown (Ronchi & Perona, ICCV 2017) per column: the labelled',
+  'keypoints of matched detections as Good / Jitter / Inversion / Swap / Miss, background false positives and false',
+  'negatives at OKS 0.50 and 0.75, the AP each error type would gain if fixed (area all, mean ± std over OKS .50:.95, as',
+  "the tool's bar chart), and the classes per keypoint. As in the tool, persons and detections under 32² px are left out.",
+].join('\n');
+
 function modelLines(): string[] {
   const width = Math.max(...MODELS.map((m) => m.id.length)) + 2;
-  return MODELS.map((m) => `  ${m.id.padEnd(width)}${m.displayName} (${m.keypointLayout === 'coco17' ? 'COCO-17' : 'BlazePose-33, scored as COCO-17'}${m.multiPerson ? ', multi-person' : ''})`);
+  return MODELS.map((m) => `  ${m.id.padEnd(width)}${m.displayName} (${layoutById(m.keypointLayout).displayName}${m.multiPerson ? ', multi-person' : ''})`);
 }
 
 export function commandHelp(command: CommandName): string {
@@ -59,12 +76,30 @@ export function commandHelp(command: CommandName): string {
         'Latency is model time in milliseconds after one warm-up run: ms/image is the median per image, all the inferences the image needed (under crops: one per person); ms/inference is one inference (one whole image or one crop): per image its time ÷ its inferences, median over the images. The latency target is per image.',
       ].join('\n'),
     );
+    sections.push(
+      `${ANALYSIS_HELP}\nFiles: intervals.json and intervals.csv (one row per column and statistic, then one per pair) with the intervals, ` +
+        'paired differences and interval verdicts; errors.json with the taxonomy. metrics.json keeps the point estimates only.',
+    );
+  } else if (command === 'predict') {
+    sections.push(`Model ids (weights from models/, placed by \`npm install\` / \`npm run models\`):\n${modelLines().join('\n')}`);
+    sections.push(
+      [
+        "Each model runs once per image on the whole image ('still' mode, at most 1600 px, as in the app). Its file is a",
+        "COCO keypoints file in the model's own layout: pycocotools' COCO() and this app read it as ground truth (every",
+        'keypoint placed, v = 2; the model confidence in keypoint_scores), its annotations as COCO results. Depth (keypoints_z),',
+        'metric 3D keypoints (world_keypoints, world_unit) and labels such as handedness are extra fields.',
+      ].join('\n'),
+    );
   } else {
     sections.push(
       [
         'Every image of the ground truth is scored, as pycocotools does (images without detections count as misses).',
         'Detections that do not parse are skipped with a warning; pycocotools would refuse such a file.',
       ].join('\n'),
+    );
+    sections.push(
+      `${ANALYSIS_HELP}\nA results file has no timing, so there is no latency interval. --json adds them as "intervals" and "errors" ` +
+        '(null when turned off). Progress of the bootstrap shows only on a terminal.',
     );
   }
   sections.push('Exit status: 0 done, 1 bad input (unreadable or malformed file, no matching image), 2 bad arguments.');
@@ -74,8 +109,8 @@ export function commandHelp(command: CommandName): string {
 export function mainHelp(): string {
   return [
     `${PROGRAM}: compare pretrained pose models against COCO keypoint ground truth, headless.`,
-    `Usage:\n  ${USAGES.eval}\n  ${USAGES.score}\n  ${PROGRAM} <command> --help`,
-    `Commands:\n  eval    ${SUMMARIES.eval}\n  score   ${SUMMARIES.score}`,
+    `Usage:\n  ${USAGES.eval}\n  ${USAGES.score}\n  ${USAGES.predict}\n  ${PROGRAM} <command> --help`,
+    `Commands:\n  eval     ${SUMMARIES.eval}\n  score    ${SUMMARIES.score}\n  predict  ${SUMMARIES.predict}`,
     `Model ids:\n${modelLines().join('\n')}`,
     'Exit status: 0 done, 1 bad input, 2 bad arguments.',
   ].join('\n\n') + '\n';

@@ -1,6 +1,7 @@
 /**
- * Runs every selected model on one image: decode (EXIF applied), person crops for the 'crops' protocol, then each
- * model in turn. The in-process version lives here; workerPool.ts runs the same code in worker threads.
+ * Runs every selected model on one image: decode (EXIF applied), then the one inference pipeline
+ * (inference/pipeline.ts: inference size, person crops for the 'crops' protocol, each model in turn). The
+ * in-process version lives here; workerPool.ts runs the same code in worker threads.
  */
 
 import type { CocoKeypointsGroundTruth } from '../core/coco/cocoTypes';
@@ -8,10 +9,9 @@ import { cropTargets, type CropTarget } from '../core/evaluation/protocol';
 import type { EvaluationProtocol } from '../core/evaluation/protocol';
 import type { ImageSizePx, ModelId } from '../core/types';
 import type { ModelAdapter } from '../inference/modelAdapter';
-import { personRegionInBitmapPx } from '../core/crops';
-import { scalePoses } from '../core/geometry';
-import { downscaleForInference } from '../node/nodeImages';
-import { decodeImageFile, estimateImage, loadWarmModel, toImageTensor, type ImageEstimate } from './pipeline';
+import { runPipeline } from '../inference/pipeline';
+import { decodeImageFile, toRgbImage } from '../node/nodeImages';
+import { loadWarmModel, type ImageEstimate } from './pipeline';
 
 /** What a processor needs about one image: its file and, for 'crops', its ground truth (that image only). */
 export interface ImageTask {
@@ -43,28 +43,35 @@ export async function processImage(
   protocol: EvaluationProtocol,
   task: ImageTask,
   onModelDone?: (modelId: ModelId, estimate: ImageEstimate) => void,
+  backend = 'wasm',
 ): Promise<ImageOutcome> {
   const decoded = await decodeImageFile(task.path);
   const sizePx = { width: decoded.width, height: decoded.height };
   // Crops are clamped to the decoded image, which is what gets cropped (the GT size could disagree).
   const targets = protocol === 'crops' ? cropTargets(task.gt, task.imageId, sizePx) : [];
-  // Large images run at the app's inference size; crops move into those pixels and keypoints come back out.
-  const { image: inferencePixels, scaleToImagePx } = downscaleForInference(decoded);
-  const bitmapSize = { width: inferencePixels.width, height: inferencePixels.height };
-  const persons = targets.map((target) => personRegionInBitmapPx(target, scaleToImagePx, bitmapSize));
-  const tensor = toImageTensor(inferencePixels);
-  try {
-    const estimates: ImageOutcome['estimates'] = [];
-    for (const [modelId, adapter] of adapters) {
-      const inPixels = await estimateImage(adapter, tensor, protocol === 'crops' ? persons : null);
-      const estimate = { ...inPixels, poses: scalePoses(inPixels.poses, scaleToImagePx) };
-      estimates.push({ modelId, estimate });
-      onModelDone?.(modelId, estimate);
-    }
-    return { imageId: task.imageId, sizePx, targets, estimates };
-  } finally {
-    tensor.dispose();
-  }
+  const estimates: ImageOutcome['estimates'] = [];
+  await runPipeline(
+    // Large images are brought to the app's inference size by the pipeline; keypoints come back in these pixels.
+    { pixels: toRgbImage(decoded), scaleToImagePx: 1 },
+    [...adapters.keys()],
+    { mode: 'still', crops: protocol === 'crops' ? targets : null },
+    backend,
+    {
+      adapterFor: (modelId) => {
+        const adapter = adapters.get(modelId);
+        return adapter ? Promise.resolve(adapter) : Promise.reject(new Error(`${modelId} is not loaded`));
+      },
+      onEstimate: ({ modelId, ...estimate }) => {
+        estimates.push({ modelId, estimate });
+        onModelDone?.(modelId, estimate);
+      },
+      // One model failing fails the image (the caller reports and skips it), as before the shared pipeline.
+      onError: (modelId, error) => {
+        throw new Error(`${modelId}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    },
+  );
+  return { imageId: task.imageId, sizePx, targets, estimates };
 }
 
 /** Loads (and warms up) the models in this thread, in order. */
@@ -88,9 +95,9 @@ export async function loadAdapters(
 }
 
 /** Everything in the calling thread, one image at a time. */
-export function inProcessProcessor(adapters: Map<ModelId, ModelAdapter>, protocol: EvaluationProtocol): ImageProcessor {
+export function inProcessProcessor(adapters: Map<ModelId, ModelAdapter>, protocol: EvaluationProtocol, backend = 'wasm'): ImageProcessor {
   return {
-    process: (task, onModelDone) => processImage(adapters, protocol, task, onModelDone),
+    process: (task, onModelDone) => processImage(adapters, protocol, task, onModelDone, backend),
     close: async () => {
       for (const adapter of adapters.values()) adapter.dispose();
       adapters.clear();

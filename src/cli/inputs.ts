@@ -1,10 +1,11 @@
 /** Reading the CLI's input files; every failure becomes a one-line InputError naming the file. */
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { CocoKeypointResult, CocoKeypointsGroundTruth, ParseProblem } from '../core/coco/cocoTypes';
 import { parseGroundTruth } from '../core/coco/parseGroundTruth';
 import { parseResults } from '../core/coco/parseResults';
+import { datasetWithUserSigmas, groundTruthLayout, parseSigmas } from '../core/layouts';
 import { InputError } from './args';
 
 function reason(error: unknown): string {
@@ -128,4 +129,28 @@ export async function matchImages(dir: string, gt: CocoKeypointsGroundTruth): Pr
 export function listNames(names: readonly string[], max = 8): string {
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
+/**
+ * `--sigmas`: a JSON file (a list, or {"sigmas": [...]}) or a comma-separated list, one per keypoint of the ground
+ * truth's scored category; put on that category (core/layouts datasetWithUserSigmas), where every evaluation
+ * reads them. Null: the ground truth as it is.
+ */
+export async function withSigmasOption(gt: CocoKeypointsGroundTruth, raw: string | null | undefined): Promise<CocoKeypointsGroundTruth> {
+  if (raw === null || raw === undefined) return gt;
+  const looksLikeList = /^[\s\d.,;eE+-]+$/.test(raw) || raw.trim().startsWith('[');
+  const text = looksLikeList ? raw : await readTextFile(raw, '--sigmas file');
+  const layout = groundTruthLayout(gt).layout;
+  const parsed = parseSigmas(text, layout.keypointNames.length);
+  if ('error' in parsed) throw new InputError(`--sigmas ${looksLikeList ? '' : `${raw}: `}${parsed.error} (${layout.displayName}: ${layout.keypointNames.length} keypoints)`);
+  return datasetWithUserSigmas(gt, parsed.sigmas);
+}
+
+/** Creates the output folder (and its parents); a one-line InputError when it cannot. */
+export async function makeOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`cannot create output folder ${dir}: ${reason(error)}`);
+  }
 }

@@ -45,6 +45,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         await runScore(args, io);
         return EXIT_OK;
       }
+      case 'predict': {
+        const { runPredict } = await import('./predictCommand');
+        await runPredict(args, io);
+        return EXIT_OK;
+      }
       case 'eval': {
         // Loaded only here: it pulls in tfjs, which --help, score and argument errors do not need.
         const { runEval } = await import('./evalCommand');

@@ -1,13 +1,16 @@
 /** `keypoint-bench score`: the COCO keypoint stats (pycocotools' summary) and PCK of an existing results file. */
 
+import { groundTruthLayout } from '../core/layouts';
 import { basename } from 'node:path';
 import { evaluateColumn, type ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { buildProvenance, provenanceLines, type Provenance } from '../core/evaluation/provenance';
 import { cocoSummaryLines } from '../core/evaluation/summary';
 import type { ScoreArgs } from './args';
+import { columnErrors, errorsJson, errorsText, type ErrorsJson } from './errorTaxonomy';
+import { computeIntervals, intervalProgressText, intervalsJson, intervalsText, type IntervalsJson } from './intervals';
 import { fileSha256, gitCommit } from './provenanceInputs';
-import { loadGroundTruth, loadResults } from './inputs';
-import { formatStat, type CliIo } from './terminal';
+import { loadGroundTruth, loadResults, withSigmasOption } from './inputs';
+import { Progress, formatStat, type CliIo } from './terminal';
 
 /** What `score --json` prints. */
 export interface ScoreJson {
@@ -23,11 +26,15 @@ export interface ScoreJson {
   perKeypoint: ModelMetrics['perKeypoint'];
   /** Ground truth (with its sha256), what was scored, app version and date; no models ran, so no backend. */
   provenance: Provenance;
+  /** 95% bootstrap intervals over the images (and the verdict on them when targets are given); null with --bootstrap 0. */
+  intervals: IntervalsJson | null;
+  /** The coco-analyze error taxonomy of the results; null with --no-errors. */
+  errors: ErrorsJson | null;
 }
 
 export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () => Date; appVersion?: string } = {}): Promise<ScoreJson> {
   const warn = (line: string) => io.stderr(`warning: ${line}\n`);
-  const gt = await loadGroundTruth(args.gtPath, warn);
+  const gt = await withSigmasOption(await loadGroundTruth(args.gtPath, warn), args.sigmas);
   const results = await loadResults(args.resultsPath, gt, warn);
   if (results.length === 0) warn('no detections to score: every stat is 0 (-1 for area ranges without persons)');
   // Every ground-truth image is scored, as pycocotools does.
@@ -46,6 +53,7 @@ export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () =
     date: options.now?.() ?? new Date(),
     groundTruth: { fileName: basename(args.gtPath), sha256: await fileSha256(args.gtPath) },
     metrics: [metrics],
+    scoredLayout: groundTruthLayout(gt).layout,
     models: [],
     importedPredictions: [{ columnId: metrics.columnId, label: args.resultsPath, fileName: basename(args.resultsPath) }],
     backend: null,
@@ -53,6 +61,32 @@ export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () =
     protocol: metrics.protocol,
     confidenceThreshold: null,
   });
+  const imageIds = gt.images.map((image) => image.id);
+  const analysis = args.analysis ?? { bootstrapResamples: 0, bootstrapSeed: 1, errors: false };
+  const targets = args.targets ?? { apMin: null, pckMin: null, latencyMaxMs: null };
+  let intervals: IntervalsJson | null = null;
+  let intervalBlock = '';
+  if (analysis.bootstrapResamples > 0) {
+    // score is quick and its stderr is for warnings: progress only where it redraws in place (a terminal).
+    const progress = new Progress(io);
+    const report = await computeIntervals(
+      {
+        gt,
+        imageIds,
+        columns: [{ columnId: metrics.columnId, displayName: metrics.displayName, results, imageLatencyMs: null }],
+        pck: args.pck,
+        resamples: analysis.bootstrapResamples,
+        seed: analysis.bootstrapSeed,
+      },
+      (phase, done, total) => {
+        if (io.stderrIsTty) progress.update(intervalProgressText(phase, done, total));
+      },
+    );
+    progress.finish();
+    intervals = intervalsJson(report, targets, args.pck);
+    intervalBlock = intervalsText(report, targets, args.pck);
+  }
+  const errorColumns = analysis.errors ? [columnErrors(metrics.columnId, metrics.displayName, gt, results)] : null;
   const out: ScoreJson = {
     gt: args.gtPath,
     results: args.resultsPath,
@@ -63,6 +97,8 @@ export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () =
     pck: metrics.pck,
     perKeypoint: metrics.perKeypoint,
     provenance,
+    intervals,
+    errors: errorColumns ? errorsJson(errorColumns) : null,
   };
   if (args.json) {
     io.stdout(JSON.stringify(out, null, 2) + '\n');
@@ -72,6 +108,8 @@ export async function runScore(args: ScoreArgs, io: CliIo, options: { now?: () =
       `${out.summaryLines.join('\n')}\n` +
         ` PCK@${pck.alpha} (${pck.normalizer}) = ${formatStat(pck.value)}  ` +
         `(${pck.personsEvaluated} persons scored, ${pck.personsSkipped} skipped; ${out.detections} detections on ${out.images} images)\n` +
+        (intervalBlock ? `\n${intervalBlock}` : '') +
+        (errorColumns ? `\n${errorsText(errorColumns)}` : '') +
         `\nProvenance:\n${provenanceLines(provenance).map((line) => `  ${line}\n`).join('')}`,
     );
   }

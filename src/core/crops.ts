@@ -1,4 +1,4 @@
-import type { ImageSizePx, Pose } from './types';
+import type { ImageSizePx } from './types';
 
 /**
  * "Person crops" protocol: each ground-truth person box grown by this fraction of its width and
@@ -43,14 +43,6 @@ export type BoxPx = readonly [number, number, number, number];
 export interface PersonRegion {
   crop: CropPx;
   boxPx: BoxPx;
-}
-
-/** Poses found inside a crop, moved into full-image pixels. */
-export function posesFromCrop(poses: readonly Pose[], crop: CropPx): Pose[] {
-  return poses.map((pose) => ({
-    score: pose.score,
-    keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x + crop.xPx, y: k.y + crop.yPx })),
-  }));
 }
 
 /** A person region scaled into a downscaled bitmap's pixels (`scaleToImagePx` = original px per bitmap px). */

@@ -5,7 +5,8 @@ export function scalePoses(poses: Pose[], factor: number): Pose[] {
   if (factor === 1) return poses;
   return poses.map((pose) => ({
     ...pose,
-    keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x * factor, y: k.y * factor })),
+    // z is in the same pixel scale as x (MediaPipe's convention), so it scales with it; world keypoints are metres.
+    keypoints: pose.keypoints.map((k) => ({ ...k, x: k.x * factor, y: k.y * factor, ...(k.z !== undefined ? { z: k.z * factor } : {}) })),
   }));
 }
 
@@ -78,4 +79,25 @@ export function nearestKeypoint<T>(
     });
   }
   return best;
+}
+
+/** A zoom of a fitted view: `factor` × the fitted scale, centred on a point of the image (original pixels). */
+export interface ZoomView {
+  factor: number;
+  centerImagePx: { x: number; y: number };
+}
+
+/**
+ * The zoomed transform: `factor` × the fitted scale, centred on `centerImagePx`, clamped so the image still fills
+ * the box. The screen (ui/PoseCanvas) and the screenshot export both use it, so an export shows what was on screen.
+ */
+export function zoomedTransform(fit: ImageToCanvas, zoom: ZoomView, box: { width: number; height: number }, image: { width: number; height: number }): ImageToCanvas {
+  const scale = fit.scale * zoom.factor;
+  const clamp = (value: number, size: number, viewport: number) => {
+    const half = viewport / (2 * scale);
+    return size * scale <= viewport ? size / 2 : Math.min(size - half, Math.max(half, value));
+  };
+  const cx = clamp(zoom.centerImagePx.x, image.width, box.width);
+  const cy = clamp(zoom.centerImagePx.y, image.height, box.height);
+  return { scale, offsetXPx: box.width / 2 - cx * scale, offsetYPx: box.height / 2 - cy * scale };
 }

@@ -1,7 +1,10 @@
-import type { KeypointLayoutId, ModelFamily, ModelInfo, ModelManifest, PublishedMetric } from './types';
+import { BUILTIN_LAYOUT_IDS, isBuiltinLayoutId } from './layouts';
+import { settingsSpecProblem } from './modelSettings';
+import type { ModelInfo, ModelManifest, PublishedMetric } from './types';
 
-const FAMILIES: readonly ModelFamily[] = ['movenet', 'blazepose', 'posenet'];
-const LAYOUTS: readonly KeypointLayoutId[] = ['coco17', 'blazepose33'];
+/** The runtime a manifest entry without `runtime` runs on. */
+export const DEFAULT_RUNTIME = 'tfjs';
+const SLUG = /^[a-z0-9-]+$/;
 const PUBLISHED_METRICS: readonly PublishedMetric[] = ['mAP'];
 
 /** Checks models/manifest.json's shape; throws naming the first bad entry. */
@@ -14,10 +17,13 @@ export function parseModelManifest(json: unknown): ModelManifest {
   for (const [index, model] of root.models.entries()) {
     const where = `model manifest: models[${index}]${model && typeof model.id === 'string' ? ` (${model.id})` : ''}`;
     checkModel(model, where);
+    model.runtime ??= DEFAULT_RUNTIME;
     if (seen.has(model.id)) throw new Error(`${where}: duplicate id`);
     seen.add(model.id);
-    const pkg = root.packages.find((p) => p.name === model.source.package && p.version === model.source.version);
-    if (!pkg) throw new Error(`${where}: source package ${model.source.package}@${model.source.version} is not in "packages"`);
+    for (const source of [model.source, ...model.files.map((f) => f.source).filter((s) => s !== undefined)]) {
+      const pkg = root.packages.find((p) => p.name === source.package && p.version === source.version);
+      if (!pkg) throw new Error(`${where}: source package ${source.package}@${source.version} is not in "packages"`);
+    }
   }
   return root as ModelManifest;
 }
@@ -29,8 +35,12 @@ function checkModel(model: ModelInfo, where: string): void {
   if (typeof model !== 'object' || model === null) fail('not an object');
   if (!/^[a-z0-9-]+$/.test(model.id)) fail('id must be lower-case letters, digits and dashes');
   if (!model.displayName) fail('missing displayName');
-  if (!FAMILIES.includes(model.family)) fail(`unknown family '${String(model.family)}'`);
-  if (!LAYOUTS.includes(model.keypointLayout)) fail(`unknown keypointLayout '${String(model.keypointLayout)}'`);
+  // Which families and runtimes have code is the registry's to say (inference/modelRegistry); here, only the shape.
+  if (typeof model.family !== 'string' || !SLUG.test(model.family)) fail(`family must be a lower-case name, got '${String(model.family)}'`);
+  if (model.runtime !== undefined && (typeof model.runtime !== 'string' || !SLUG.test(model.runtime))) fail(`runtime must be a lower-case name, got '${String(model.runtime)}'`);
+  if (typeof model.keypointLayout !== 'string' || !isBuiltinLayoutId(model.keypointLayout)) {
+    fail(`unknown keypointLayout '${String(model.keypointLayout)}' (known: ${BUILTIN_LAYOUT_IDS.join(', ')})`);
+  }
   const size = model.inputSizePx as unknown;
   if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0)) fail('inputSizePx must be [width, height]');
   if (!model.source?.package || !/^\d+\.\d+\.\d+$/.test(model.source.version ?? '')) fail('source must name a package and an exact version');
@@ -42,6 +52,10 @@ function checkModel(model: ModelInfo, where: string): void {
   }
   if (!model.upstream?.model || !model.upstream.licence || !model.upstream.url) fail('upstream needs model, url and licence');
   if (model.published !== undefined) checkPublished(model.published, fail);
+  const settingsProblem = settingsSpecProblem(model.settings);
+  if (settingsProblem) fail(settingsProblem);
+  if (model.config !== undefined && (typeof model.config !== 'object' || model.config === null || Array.isArray(model.config))) fail('config must be an object');
+  if (model.defaultSelected !== undefined && typeof model.defaultSelected !== 'boolean') fail('defaultSelected must be true or false');
   if (model.personInput !== undefined && model.personInput !== 'box') fail(`unknown personInput '${String(model.personInput)}'`);
   if (model.personInput === 'box' && model.multiPerson) fail("personInput 'box' is for single-person models");
 }
@@ -56,4 +70,10 @@ function checkPublished(figure: NonNullable<ModelInfo['published']>, fail: (what
     if (typeof figure[field] !== 'string' || figure[field].trim() === '') fail(`published: missing ${field}`);
   }
   if (!figure.source?.title || !/^https:\/\/\S+$/.test(figure.source.url ?? '')) fail('published: source needs a title and an https url');
+}
+
+/** Every package a model's weight files come from, "name@version", the model's own source first. */
+export function weightPackages(model: Pick<ModelInfo, 'source' | 'files'>): string[] {
+  const names = [model.source, ...model.files.map((f) => f.source ?? model.source)].map((s) => `${s.package}@${s.version}`);
+  return [...new Set(names)];
 }

@@ -1,10 +1,16 @@
+import type { ModelSettingsSpec } from './modelSettings';
+
 /**
  * Plain data shared by every layer. Coordinates are in pixels of the upright original image
  * (after EXIF orientation) unless a name says otherwise.
  */
 
-export type KeypointLayoutId = 'coco17' | 'blazepose33';
-export type ModelFamily = 'movenet' | 'blazepose' | 'posenet';
+/** A layout id of core/layouts (a built-in, or one a ground-truth category brings); only that module knows them. */
+export type KeypointLayoutId = string;
+/** A family names the adapter file that runs it (inference/modelRegistry); adding a family must not need a type change. */
+export type ModelFamily = string;
+/** The runtime that executes a model's networks, a dimension beside the backend (model × runtime × backend). */
+export type RuntimeName = string;
 /** Ids come from models/manifest.json; adding a model must not need a type change. */
 export type ModelId = string;
 
@@ -17,6 +23,26 @@ export interface Keypoint {
   x: number;
   y: number;
   score: number;
+  /**
+   * Depth where the model gives one, in the same pixel scale as x (MediaPipe's convention: relative to a
+   * reference point of the instance, smaller is nearer the camera). Absent for 2D models.
+   */
+  z?: number;
+}
+
+/** A keypoint in metric 3D space (a model's "world" landmarks), origin and axes as the model defines them. */
+export interface WorldKeypoint {
+  name: string;
+  x: number;
+  y: number;
+  z: number;
+  score: number;
+}
+
+/** 3D keypoints in real units, e.g. BlazePose's world landmarks (metres, origin between the hips). */
+export interface WorldKeypoints {
+  unit: 'm';
+  keypoints: WorldKeypoint[];
 }
 
 export interface Pose {
@@ -26,6 +52,10 @@ export interface Pose {
   score: number;
   /** Under the person-crops protocol: which crop (ground-truth person) this pose came from. */
   cropIndex?: number;
+  /** The model's metric 3D keypoints for this instance, where it gives them. */
+  world?: WorldKeypoints;
+  /** Per-instance labels a model gives, e.g. `{ handedness: 'left' }`, with their scores in [0, 1]. */
+  labels?: Record<string, { value: string; score: number }>;
 }
 
 export interface ImageSizePx {
@@ -39,6 +69,8 @@ export interface ModelFileEntry {
   tarballPath: string;
   bytes: number;
   sha256: string;
+  /** The package this file comes from, where it is not the model's `source` (e.g. a detector from @mediapipe/hands). */
+  source?: { package: string; version: string };
 }
 
 /** One model entry of models/manifest.json. */
@@ -46,6 +78,8 @@ export interface ModelInfo {
   id: ModelId;
   displayName: string;
   family: ModelFamily;
+  /** What executes its networks; the manifest may leave it out for tfjs, the default. */
+  runtime: RuntimeName;
   keypointLayout: KeypointLayoutId;
   /** Network input [width, height] in pixels. */
   inputSizePx: [number, number];
@@ -61,6 +95,16 @@ export interface ModelInfo {
   upstream: { model: string; url: string; licence: string };
   /** The accuracy its authors published, shown beside the measured AP; absent where none was found. */
   published?: PublishedFigure;
+  /** Settings the user can change (core/modelSettings.ts), with their ranges and defaults; absent: none. */
+  settings?: ModelSettingsSpec;
+  /**
+   * What its family's adapter needs to build this model (model type, thresholds, which file is which): a plain
+   * object whose fields each adapter checks (inference/modelRegistry checkModelAdapter), so a new model of a
+   * known family is a manifest entry only.
+   */
+  config?: Readonly<Record<string, unknown>>;
+  /** Checked on a new session and run by the CLI without --models. */
+  defaultSelected?: boolean;
 }
 
 /** Metrics a published figure can be given in; 'mAP' is COCO keypoint AP (OKS 0.50:0.95), comparable to the measured AP. */

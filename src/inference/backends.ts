@@ -14,6 +14,8 @@ import {
   type BackendProbe,
 } from '../core/backendDecision';
 import type { BackendChoice, BackendName } from '../core/types';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { installSharingWasmCast } from './kernels/wasmCast';
 import { installFastWasmTransform } from './kernels/wasmTransform';
 
@@ -92,9 +94,9 @@ function withWasmDetail(probes: BackendProbe[]): BackendProbe[] {
 
 async function describeWebGpu(): Promise<Omit<BackendProbe, 'backend'>> {
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
-  if (!gpu) return { available: false, software: false, detail: 'navigator.gpu is absent', skippedBecause: 'WebGPU not supported by this browser' };
+  if (!gpu) return { available: false, software: false, detail: 'navigator.gpu is absent', skippedBecause: 'this browser has WebGPU turned off or does not support it' };
   const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return { available: false, software: false, detail: 'no adapter', skippedBecause: 'no WebGPU adapter' };
+  if (!adapter) return { available: false, software: false, detail: 'no adapter', skippedBecause: 'the browser offers no GPU adapter to WebGPU on this device' };
   const info = adapter.info;
   const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
   const software = info.isFallbackAdapter || looksLikeSoftwareRenderer(description);
@@ -109,7 +111,7 @@ async function describeWebGpu(): Promise<Omit<BackendProbe, 'backend'>> {
 function describeWebGl(): Omit<BackendProbe, 'backend'> {
   if (typeof OffscreenCanvas === 'undefined') return { available: false, software: false, detail: 'no OffscreenCanvas', skippedBecause: 'WebGL unavailable in this context' };
   const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return { available: false, software: false, detail: 'no webgl2 context', skippedBecause: 'WebGL 2 unavailable' };
+  if (!gl) return { available: false, software: false, detail: 'no webgl2 context', skippedBecause: 'the browser gives no WebGL 2 context (WebGL turned off, or no GPU driver it accepts)' };
   const debugInfo = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(debugInfo ? gl.getParameter(debugInfo.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -128,13 +130,62 @@ export async function describeBackends(): Promise<BackendProbe[]> {
   ];
 }
 
+/** Names for messages a person reads. */
+export const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+/** GPU contexts and devices already watched (tfjs keeps one backend instance per worker, reused across switches). */
+const watchedForLoss = new WeakSet<object>();
+
+/**
+ * Calls `onLost` once if the GPU behind `backend` goes away: a lost WebGL context (GPU reset, driver
+ * update, the browser reclaiming contexts) or a lost WebGPU device. tfjs does not recover from either
+ * (a lost context answers every call with nothing), so the caller restarts the whole worker.
+ */
+export function watchBackendLoss(backend: BackendName, onLost: (message: string) => void): void {
+  if (backend === 'webgl') {
+    const canvas = (tf.findBackend('webgl') as MathBackendWebGL | undefined)?.gpgpu.gl.canvas;
+    if (!canvas || watchedForLoss.has(canvas)) return;
+    watchedForLoss.add(canvas);
+    canvas.addEventListener('webglcontextlost', () => onLost('the WebGL context was lost (GPU reset, driver update, or the browser reclaimed it)'), { once: true });
+  } else if (backend === 'webgpu') {
+    const device = (tf.findBackend('webgpu') as WebGPUBackend | undefined)?.device;
+    if (!device || watchedForLoss.has(device)) return;
+    watchedForLoss.add(device);
+    void device.lost.then((info) => onLost(`the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`));
+  }
+}
+
+/** How long an error on a GPU backend waits to see whether it was the device going away. */
+const LOSS_SETTLE_MS = 250;
+
+/**
+ * Whether the GPU behind the active `backend` is gone. An operation that fails as the device goes away
+ * fails before the loss is announced (WebGPU: "Buffer was unmapped before mapping was resolved", then
+ * `device.lost`), so on WebGPU this waits briefly for the announcement.
+ */
+export async function backendGpuLost(backend: BackendName): Promise<boolean> {
+  if (backend === 'webgl') return (tf.findBackend('webgl') as MathBackendWebGL | undefined)?.gpgpu.gl.isContextLost() ?? false;
+  if (backend !== 'webgpu') return false;
+  const device = (tf.findBackend('webgpu') as WebGPUBackend | undefined)?.device;
+  if (!device) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), LOSS_SETTLE_MS);
+  });
+  try {
+    return await Promise.race([device.lost.then(() => true), settled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Activates a backend; throws with the backend's name when it cannot initialise. */
 export async function activateBackend(backend: BackendName): Promise<void> {
   const start = backend === 'wasm' && actualWasmThreads === null ? startWasm : () => tf.setBackend(backend);
   const ok = await start().catch((error: unknown) => {
-    throw new Error(`${backend} backend failed to initialise: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${BACKEND_LABELS[backend]} could not start: ${error instanceof Error ? error.message : String(error)}`);
   });
-  if (!ok) throw new Error(`${backend} backend failed to initialise`);
+  if (!ok) throw new Error(`${BACKEND_LABELS[backend]} could not start (tfjs could not initialise it on this device)`);
   await tf.ready();
 }
 
@@ -194,6 +245,9 @@ export async function chooseBackend(choice: BackendChoice, wasmThreads?: number)
   const probes = await describeBackends();
   if (choice !== 'auto') {
     const probe = probes.find((p) => p.backend === choice);
+    // Say why in plain words, before tfjs tries: its own failure for a missing adapter or context is a
+    // TypeError logged to the console ("Cannot read properties of null (reading 'features')").
+    if (probe && !probe.available) throw new Error(`${BACKEND_LABELS[choice]} could not start: ${probe.skippedBecause ?? probe.detail}`);
     await activateBackend(choice);
     const softwareNote = probe?.software ? ` (software: ${probe.detail}; expect it to be much slower than wasm)` : '';
     return { chosen: choice, reason: `${choice}: chosen by hand${softwareNote}`, probes: withWasmDetail(probes), ...wasmThreadFacts() };

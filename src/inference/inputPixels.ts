@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { inferenceSizePx } from '../core/imageLimits';
-import { activeWasmHeapBackend } from './kernels/wasmHeap';
+import { rgbImage, type RgbImage } from './rgbImage';
 
 /** Upright pixels, 4 bytes per pixel (RGBA or RGBX), row-major. */
 export interface RgbaPixels {
@@ -102,37 +101,7 @@ export async function decodeFileForInference(file: Blob, sizePx: { widthPx: numb
   }
 }
 
-/**
- * The model input: a float32 [height, width, 3] tensor of 0–255 values. Float, not int32:
- * pose-detection casts the whole image to float32 before cropping (BlazePose twice, and the WASM
- * CropAndResize kernel casts int32 inputs too), so an int32 image costs one full-size copy per use.
- * On WASM the pixels are written straight into the tensor's heap memory: a separate Float32Array
- * would be allocated, filled and then copied into the heap (measured on a 640×480 image in Node:
- * 1.6 ms in place against 4.0 ms).
- */
-export function rgbaToImageTensor(pixels: RgbaPixels): tf.Tensor3D {
-  const { width, height } = pixels;
-  const shape = [height, width, 3];
-  const backend = activeWasmHeapBackend();
-  if (backend) {
-    const info = backend.makeOutput(shape, 'float32');
-    // Nothing allocates between here and the fill, so the heap view stays valid.
-    writeRgb(pixels, backend.typedArrayFromHeap(info) as Float32Array);
-    return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor3D;
-  }
-  const rgb = new Float32Array(width * height * 3);
-  writeRgb(pixels, rgb);
-  return tf.tensor3d(rgb, [height, width, 3], 'float32');
-}
-
-function writeRgb({ width, height, rgba }: RgbaPixels, rgb: Float32Array): void {
-  const pixelCount = width * height;
-  // One 32-bit read per pixel instead of three byte reads (little-endian: R is the low byte).
-  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, pixelCount);
-  for (let p = 0, o = 0; p < pixelCount; p++, o += 3) {
-    const word = words[p]!;
-    rgb[o] = word & 0xff;
-    rgb[o + 1] = (word >>> 8) & 0xff;
-    rgb[o + 2] = (word >>> 16) & 0xff;
-  }
+/** Decoded pixels as the models take them (no copy: the fourth byte of each pixel is ignored). */
+export function rgbaToRgbImage(pixels: RgbaPixels): RgbImage {
+  return rgbImage(pixels.rgba, pixels.width, pixels.height, 4);
 }

@@ -1,6 +1,9 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
-import type * as tf from '@tensorflow/tfjs-core';
-import type { ModelInfo, Pose } from '../core/types';
+import type { ModelSettings } from '../core/modelSettings';
+import type { ModelInfo, Pose, RuntimeName } from '../core/types';
+import type { RgbImage } from './rgbImage';
+
+export type { RgbImage } from './rgbImage';
 
 /** How an adapter reads its weight files; the browser fetches from the app's origin, Node reads models/. */
 export interface ModelFileReader {
@@ -16,6 +19,8 @@ export interface LoadProgress {
 export interface ModelLoadContext {
   files: ModelFileReader;
   onProgress?: (progress: LoadProgress) => void;
+  /** The user's settings for this model, already valid for its manifest spec; absent: the manifest's defaults. */
+  settings?: ModelSettings;
 }
 
 /**
@@ -36,14 +41,51 @@ export interface EstimateOptions {
   personBoxPx?: readonly [number, number, number, number];
 }
 
-/** One pretrained model behind one interface. Returns plain poses, never tensors. */
+/** What one estimate gives: plain data, never a runtime's tensors. */
+export interface EstimateResult {
+  /**
+   * In the given image's pixels. Keypoints may carry `z` (same pixel scale as x), poses `world` (metric 3D
+   * keypoints) and `labels` (per-instance labels such as handedness), where the model gives them.
+   */
+  poses: Pose[];
+  /**
+   * The adapter's own timing of the network(s) it ran for this estimate, milliseconds (pre- and postprocessing
+   * excluded); absent where its runtime cannot tell (tfjs on WebGL/WebGPU, where a call only queues GPU work).
+   */
+  networkMs?: number;
+}
+
+/**
+ * One pretrained model behind one interface, whatever runtime executes it: it gets upright RGB pixels, makes
+ * and frees its runtime's own tensors (tfjs: through runtimes/tfjs, which shares one tensor per image between
+ * models), and returns plain data.
+ */
 export interface ModelAdapter {
   readonly info: ModelInfo;
-  /** `image` is an upright RGB image tensor [height, width, 3]; the caller keeps ownership. */
-  estimate(image: tf.Tensor3D, options: EstimateOptions): Promise<Pose[]>;
-  /** The network(s) inside, for benchmarks that time the model's own execution apart from the pipeline. */
-  graphModels(): GraphModel[];
+  /** The runtime that executes its networks (e.g. 'tfjs'): reported beside the backend. */
+  readonly runtime: RuntimeName;
+  /** `image` may be a crop view (rgbImage.cropView); the caller keeps it and releases it (releaseImage). */
+  estimate(image: RgbImage, options: EstimateOptions): Promise<EstimateResult>;
+  /**
+   * Makes the runtime's own copy of `image` ahead of `estimate` (tfjs: its tensor, or a crop's slice, shared by
+   * every tfjs model and released with the image), so the pipeline can keep that shared cost out of each model's
+   * latency. Optional: a runtime that copies nothing ahead has none.
+   */
+  prepare?(image: RgbImage): void;
+  /**
+   * tfjs runtime only: the GraphModels that one still estimate runs, for the benchmark's raw timing (rawTiming)
+   * and the warm-up. Absent on other runtimes.
+   */
+  graphModels?(): GraphModel[];
   dispose(): void;
 }
 
 export type AdapterFactory = (info: ModelInfo, context: ModelLoadContext) => Promise<ModelAdapter>;
+
+/** The code behind one family on one runtime (inference/modelRegistry): its loader and the check of its manifest `config`. */
+export interface AdapterFamily {
+  runtime: RuntimeName;
+  load: AdapterFactory;
+  /** Throws naming the model and the field when `info.config` is not what this family reads. */
+  checkConfig(info: ModelInfo): void;
+}

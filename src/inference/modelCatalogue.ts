@@ -9,6 +9,11 @@ import type { ModelId, ModelInfo, ModelManifest } from '../core/types';
 export const MODEL_MANIFEST: ModelManifest = parseModelManifest(manifestJson);
 export const MODELS: readonly ModelInfo[] = MODEL_MANIFEST.models;
 export const MODEL_IDS: readonly ModelId[] = MODELS.map((m) => m.id);
+/**
+ * The models a new session (and `keypoint-bench eval` without --models, and the quick benchmark) runs: the entries
+ * the manifest marks `defaultSelected`, so no code names a model.
+ */
+export const DEFAULT_MODEL_IDS: readonly ModelId[] = MODELS.filter((m) => m.defaultSelected === true).map((m) => m.id);
 
 export function modelInfo(id: ModelId): ModelInfo {
   const info = MODELS.find((m) => m.id === id);

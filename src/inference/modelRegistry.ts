@@ -1,30 +1,49 @@
-import type { ModelId } from '../core/types';
-import { loadBlazePose } from './adapters/blazepose';
-import { loadMoveNet } from './adapters/movenet';
-import { loadPoseNet } from './adapters/posenet';
-import type { AdapterFactory } from './modelAdapter';
+import type { ModelFamily, ModelInfo, RuntimeName } from '../core/types';
+import { BLAZEPOSE_FAMILY } from './adapters/blazepose';
+import { BLAZEPOSE_LITERT_FAMILY } from './adapters/blazePoseLiteRt';
+import { FACE_MESH_FAMILY } from './adapters/faceMesh';
+import { MEDIAPIPE_HANDS_FAMILY } from './adapters/mediapipeHands';
+import { MOVENET_FAMILY } from './adapters/movenet';
+import { POSENET_FAMILY } from './adapters/posenet';
+import type { AdapterFactory, AdapterFamily } from './modelAdapter';
+import { modelRuntime } from './modelConfig';
 
-export { MODELS, MODEL_IDS, MODEL_MANIFEST, isModelId, modelInfo } from './modelCatalogue';
+export { DEFAULT_MODEL_IDS, MODELS, MODEL_IDS, MODEL_MANIFEST, isModelId, modelInfo } from './modelCatalogue';
 
 /**
- * The code behind each model id of models/manifest.json.
- * Adding a model = one manifest entry + one line here (+ an adapter file for a new family).
+ * The code behind each model family of models/manifest.json, per runtime. No model id appears here: a model
+ * of a known family is one manifest entry (its `family`, `runtime` and `config`); a new family is one adapter
+ * file and one line here.
  */
-const ADAPTERS: Record<string, AdapterFactory> = {
-  'movenet-lightning': loadMoveNet,
-  'movenet-thunder': loadMoveNet,
-  'movenet-multipose': loadMoveNet,
-  'blazepose-lite': loadBlazePose,
-  'blazepose-full': loadBlazePose,
-  'blazepose-heavy': loadBlazePose,
-  'blazepose-lite-box': loadBlazePose,
-  'blazepose-full-box': loadBlazePose,
-  'blazepose-heavy-box': loadBlazePose,
-  'posenet-mobilenet': loadPoseNet,
+const FAMILIES: Readonly<Record<ModelFamily, readonly AdapterFamily[]>> = {
+  movenet: [MOVENET_FAMILY],
+  blazepose: [BLAZEPOSE_FAMILY, BLAZEPOSE_LITERT_FAMILY],
+  posenet: [POSENET_FAMILY],
+  'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY],
+  facemesh: [FACE_MESH_FAMILY],
 };
 
-export function adapterFactory(id: ModelId): AdapterFactory {
-  const factory = ADAPTERS[id];
-  if (!factory) throw new Error(`no adapter registered for model '${id}'`);
-  return factory;
+/** The families and runtimes there is code for, e.g. `movenet/tfjs`. */
+export const ADAPTER_KEYS: readonly string[] = Object.entries(FAMILIES).flatMap(([family, list]) => list.map((entry) => `${family}/${entry.runtime}`));
+
+function adapterFamily(family: ModelFamily, runtime: RuntimeName): AdapterFamily | null {
+  return (Object.hasOwn(FAMILIES, family) ? FAMILIES[family] : undefined)?.find((entry) => entry.runtime === runtime) ?? null;
+}
+
+/** The family code for a manifest entry; throws naming what is missing. */
+function familyOf(info: ModelInfo): AdapterFamily {
+  const runtime = modelRuntime(info);
+  const entry = adapterFamily(info.family, runtime);
+  if (!entry) throw new Error(`${info.id}: no adapter for family '${info.family}' on runtime '${runtime}' (there are: ${ADAPTER_KEYS.join(', ')})`);
+  return entry;
+}
+
+/** The loader of a manifest entry's model (by its family and runtime). */
+export function adapterFactory(info: ModelInfo): AdapterFactory {
+  return familyOf(info).load;
+}
+
+/** Throws when the entry has no adapter or its `config` is not what its family reads (tests check every entry). */
+export function checkModelAdapter(info: ModelInfo): void {
+  familyOf(info).checkConfig(info);
 }

@@ -1,6 +1,7 @@
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelAdapter } from './modelAdapter';
+import { blankRgbImage, releaseImage } from './rgbImage';
 
 /** Runs each network once on zeros of its input shape (free dims: batch 1, the model's input size). */
 async function warmUpGraphModels(models: GraphModel[], inputSizePx: [number, number]): Promise<void> {
@@ -22,17 +23,17 @@ async function warmUpGraphModels(models: GraphModel[], inputSizePx: [number, num
 
 /**
  * The first run compiles kernels/shaders (and sizes WASM buffers); users should not see that as model latency.
- * Shared by the browser worker and the CLI so both time the same warmed-up models.
+ * Shared by the browser worker and the CLI (through the pipeline) so both time the same warmed-up models.
  */
 export async function warmUpAdapter(adapter: ModelAdapter): Promise<void> {
   const { inputSizePx } = adapter.info;
-  const blank = tf.zeros([inputSizePx[1], inputSizePx[0], 3], 'int32') as tf.Tensor3D;
+  const blank = blankRgbImage(inputSizePx[0], inputSizePx[1]);
   try {
     await adapter.estimate(blank, { mode: 'still' });
   } finally {
-    blank.dispose();
+    releaseImage(blank);
   }
   // A blank image stops two-stage models early (BlazePose's detector finds nobody, so its landmark network
-  // would first run on the user's first image): run every network once.
-  await warmUpGraphModels(adapter.graphModels(), inputSizePx);
+  // would first run on the user's first image): run every network once (tfjs runtime; others warm up in estimate).
+  if (adapter.graphModels) await warmUpGraphModels(adapter.graphModels(), inputSizePx);
 }

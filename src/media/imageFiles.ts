@@ -1,14 +1,36 @@
 /** File-level handling of user images: what is accepted, folder walking, decoding upright. */
 
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp)$/i;
-const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/bmp', 'image/x-ms-bmp']);
-
 import { INFERENCE_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX, inferenceSizePx } from '../core/imageLimits';
+import type { ImageInfoReply, ImageInfoRequest } from './imageInfoProtocol';
+import { inspectImage } from './imageInspect';
 
 export { INFERENCE_MAX_SIDE_PX, THUMBNAIL_MAX_SIDE_PX };
 
+/**
+ * Files that go to the image path. Besides what browsers decode, HEIC/HEIF, SVG and TIFF come in too, so that
+ * the header check names what they are and what to do in the image's place; the header (imageHeader.ts), not
+ * this name, decides what a file is, so a HEIC or a PDF called .jpg is caught as well.
+ */
+const IMAGE_EXTENSIONS = /\.(jpe?g|jfif|png|webp|gif|bmp|avif|heic|heif|svg|tiff?)$/i;
+const IMAGE_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/bmp',
+  'image/x-ms-bmp',
+  'image/avif',
+  'image/heic',
+  'image/heif',
+  'image/svg+xml',
+  'image/tiff',
+]);
+/** The formats the app reads, for messages and the file picker. */
+export const READABLE_FORMATS_TEXT = 'JPEG, PNG, WebP, GIF, BMP or AVIF';
+export const IMAGE_PICKER_ACCEPT = `${[...IMAGE_TYPES].join(',')},.jpg,.jpeg,.jfif,.png,.webp,.gif,.bmp,.avif,.heic,.heif`;
+
 export function isSupportedImageFile(file: File): boolean {
-  return IMAGE_TYPES.has(file.type) || (file.type === '' && IMAGE_EXTENSIONS.test(file.name)) || IMAGE_EXTENSIONS.test(file.name);
+  return IMAGE_TYPES.has(file.type) || IMAGE_EXTENSIONS.test(file.name);
 }
 
 export interface CollectedFiles {
@@ -25,10 +47,12 @@ export function partitionImageFiles(candidates: Iterable<File>): CollectedFiles 
   for (const file of candidates) {
     if (isSupportedImageFile(file)) result.files.push(file);
     else if (/\.json$/i.test(file.name) || file.type === 'application/json') result.jsonFiles.push(file);
-    else result.skipped.push({ name: file.name, reason: `not a supported image type (${file.type || 'unknown type'}); use JPEG, PNG, WebP, GIF or BMP images, or COCO .json annotations/results` });
+    else result.skipped.push({ name: file.name, reason: `not a supported image type (${file.type || 'unknown type'}); use ${READABLE_FORMATS_TEXT} images, or COCO .json annotations/results` });
   }
   return result;
 }
+
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 function readAllEntries(directory: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
   const reader = directory.createReader();
@@ -53,7 +77,9 @@ async function filesFromEntry(entry: FileSystemEntry, pathPrefix: string): Promi
     return [pathPrefix ? new File([file], `${pathPrefix}${file.name}`, { type: file.type, lastModified: file.lastModified }) : file];
   }
   if (entry.isDirectory) {
-    const children = await readAllEntries(entry as FileSystemDirectoryEntry);
+    // readEntries gives a folder's files in no defined order (Chrome: the file system's); by name, numbers in
+    // names compared as numbers (img2 before img10), is the order a file browser shows.
+    const children = (await readAllEntries(entry as FileSystemDirectoryEntry)).sort((a, b) => NAME_ORDER.compare(a.name, b.name));
     const nested = await Promise.all(children.map((child) => filesFromEntry(child, `${pathPrefix}${entry.name}/`)));
     return nested.flat();
   }
@@ -76,34 +102,58 @@ export interface DecodedImageInfo {
   /** Upright (EXIF-applied) size of the original image. */
   widthPx: number;
   heightPx: number;
-  thumbnail: ImageBitmap;
+  /** JPEG, THUMBNAIL_MAX_SIDE_PX at most (see thumbnailSizePx). */
+  thumbnail: Blob;
+}
+
+let worker: Worker | null | undefined;
+let nextRequestId = 0;
+const waiting = new Map<number, { name: string; resolve: (info: DecodedImageInfo) => void; reject: (error: Error) => void }>();
+
+/** The image worker, started on first use; null where workers are unavailable (then images decode here). */
+function imageWorker(): Worker | null {
+  if (worker !== undefined) return worker;
+  try {
+    worker = new Worker(new URL('./imageInfoWorker.ts', import.meta.url), { type: 'module', name: 'image-info' });
+  } catch {
+    worker = null;
+    return worker;
+  }
+  worker.onmessage = (event: MessageEvent<ImageInfoReply>) => {
+    const reply = event.data;
+    const entry = waiting.get(reply.id);
+    if (!entry) return;
+    waiting.delete(reply.id);
+    if (reply.ok) entry.resolve({ widthPx: reply.widthPx, heightPx: reply.heightPx, thumbnail: reply.thumbnail });
+    else entry.reject(new Error(reply.message));
+  };
+  worker.onerror = (event) => {
+    // A crashed worker (out of memory on a huge image, say): its images fail with a message, the next one starts a new worker.
+    event.preventDefault();
+    for (const [id, entry] of waiting) {
+      waiting.delete(id);
+      entry.reject(new Error(`${entry.name}: the image decoder stopped (${event.message || 'out of memory?'}); remove the image and add it again`));
+    }
+    worker?.terminate();
+    worker = undefined;
+  };
+  return worker;
 }
 
 /**
- * Decodes a file upright (EXIF orientation applied, as the browser displays it), keeps a
- * thumbnail and the original size. Throws a message naming the file when it cannot be decoded.
+ * Checks a file by its header and decodes it upright (EXIF orientation applied, as the browser displays it),
+ * in the image worker: its size and a thumbnail. Rejects with the message to show in the image's place
+ * (it names the file) when the file is refused or cannot be decoded.
  */
-export async function decodeImageInfo(file: Blob, name: string): Promise<DecodedImageInfo> {
-  let full: ImageBitmap;
-  try {
-    full = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch {
-    throw new Error(`${name}: cannot be decoded as an image (corrupt, or a format this browser cannot read)`);
-  }
-  try {
-    const widthPx = full.width;
-    const heightPx = full.height;
-    if (widthPx === 0 || heightPx === 0) throw new Error(`${name}: image has no pixels`);
-    const scale = Math.min(1, THUMBNAIL_MAX_SIDE_PX / Math.max(widthPx, heightPx));
-    const thumbnail = await createImageBitmap(full, {
-      resizeWidth: Math.max(1, Math.round(widthPx * scale)),
-      resizeHeight: Math.max(1, Math.round(heightPx * scale)),
-      resizeQuality: 'high',
-    });
-    return { widthPx, heightPx, thumbnail };
-  } finally {
-    full.close();
-  }
+export function decodeImageInfo(file: Blob, name: string): Promise<DecodedImageInfo> {
+  const target = imageWorker();
+  if (!target) return inspectImage(file, name, THUMBNAIL_MAX_SIDE_PX);
+  return new Promise((resolve, reject) => {
+    const id = ++nextRequestId;
+    waiting.set(id, { name, resolve, reject });
+    const request: ImageInfoRequest = { id, file, name, thumbnailMaxSidePx: THUMBNAIL_MAX_SIDE_PX };
+    target.postMessage(request);
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs-core';
 import exifr from 'exifr';
 import { PNG } from 'pngjs';
 import { inferenceSizePx } from '../core/imageLimits';
+import { downscaleForInference as downscalePixels } from '../inference/downscale';
+import { rgbImage, type RgbImage } from '../inference/rgbImage';
 import { orientedSize, type ExifOrientation } from '../core/orientation';
 import { decodeJpegLikeChromium, jpegFrameSizePx, type BrowserJpegDecoder } from './browserJpeg';
 
@@ -82,50 +83,17 @@ export function orientRgba(rgba: Uint8Array, width: number, height: number, orie
   return { width: out.width, height: out.height, rgb };
 }
 
-/** Float32 0–255, as in the browser (see rgbaToImageTensor): same values, no full-size casts in pose-detection. */
-export function imageTensor(image: DecodedImage): tf.Tensor3D {
-  return tf.tensor3d(Float32Array.from(image.rgb), [image.height, image.width, 3], 'float32');
+/** The decoded pixels as the model adapters take them (no copy). */
+export function toRgbImage(image: DecodedImage): RgbImage {
+  return rgbImage(image.rgb, image.width, image.height, 3);
 }
 
 /**
- * The pixels the models get, as in the app's worker (core/imageLimits): images over INFERENCE_MAX_SIDE_PX on their
- * long side are downscaled, by the area average of the source pixels each output pixel covers (the app uses
- * Chromium's 'high' quality resampler, so pixels differ slightly there; sizes and the keypoint scale are the same).
- * `scaleToImagePx`: original pixels per returned pixel.
+ * The pixels the models get, as in the app's worker (core/imageLimits): the pipeline's own downscale
+ * (inference/downscale.ts, the area average), on a decoded image. `scaleToImagePx`: original pixels per returned pixel.
  */
 export function downscaleForInference(image: DecodedImage): { image: DecodedImage; scaleToImagePx: number } {
-  const target = inferenceSizePx({ widthPx: image.width, heightPx: image.height });
-  if (target.scaleToImagePx === 1) return { image, scaleToImagePx: 1 };
-  const { widthPx, heightPx } = target;
-  const rgb = new Uint8Array(widthPx * heightPx * 3);
-  const xScale = image.width / widthPx;
-  const yScale = image.height / heightPx;
-  for (let oy = 0; oy < heightPx; oy++) {
-    const y0 = oy * yScale;
-    const y1 = y0 + yScale;
-    for (let ox = 0; ox < widthPx; ox++) {
-      const x0 = ox * xScale;
-      const x1 = x0 + xScale;
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let weightSum = 0;
-      for (let sy = Math.floor(y0); sy < Math.min(image.height, Math.ceil(y1)); sy++) {
-        const wy = Math.min(sy + 1, y1) - Math.max(sy, y0);
-        for (let sx = Math.floor(x0); sx < Math.min(image.width, Math.ceil(x1)); sx++) {
-          const weight = wy * (Math.min(sx + 1, x1) - Math.max(sx, x0));
-          const src = (sy * image.width + sx) * 3;
-          r += weight * (image.rgb[src] ?? 0);
-          g += weight * (image.rgb[src + 1] ?? 0);
-          b += weight * (image.rgb[src + 2] ?? 0);
-          weightSum += weight;
-        }
-      }
-      const dst = (oy * widthPx + ox) * 3;
-      rgb[dst] = Math.round(r / weightSum);
-      rgb[dst + 1] = Math.round(g / weightSum);
-      rgb[dst + 2] = Math.round(b / weightSum);
-    }
-  }
-  return { image: { width: widthPx, height: heightPx, rgb }, scaleToImagePx: target.scaleToImagePx };
+  const out = downscalePixels(toRgbImage(image));
+  if (out.scaleToImagePx === 1) return { image, scaleToImagePx: 1 };
+  return { image: { width: out.image.widthPx, height: out.image.heightPx, rgb: out.image.data as Uint8Array }, scaleToImagePx: out.scaleToImagePx };
 }

@@ -1,5 +1,5 @@
 import { imageToCanvasPx, type ImageToCanvas } from '../core/geometry';
-import type { SkeletonLayout } from '../core/skeletons';
+import type { KeypointLayout } from '../core/layouts';
 import type { Canvas2D } from './drawPoses';
 
 /** One ground-truth person: COCO flat keypoints [x, y, v, …] in image pixels; v = 0 means unlabelled. */
@@ -11,7 +11,7 @@ export interface GroundTruthPerson {
 
 export interface GroundTruthLayer {
   persons: readonly GroundTruthPerson[];
-  skeleton: SkeletonLayout;
+  skeleton: KeypointLayout;
 }
 
 /** A line from a predicted keypoint to its true position, in image pixels. */

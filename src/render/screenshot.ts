@@ -1,200 +1,129 @@
-import { formatImageLatency, formatMs } from '../core/latencyText';
-import { fitImage } from '../core/geometry';
-import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from './drawGroundTruth';
-import { drawImage, drawPoseLayer, pointRadiusFor, type Canvas2D, type PoseLayer } from './drawPoses';
-import { REPORT_STYLE, beginReportPage, verdictColour } from './reportPage';
+import { defineLayout } from '../core/layouts';
+import { drawErrorLines, drawGroundTruthLayer } from './drawGroundTruth';
+import { drawImage, drawPoseLayer, type Canvas2D } from './drawPoses';
+import { layoutScreenshot, type ScreenshotPageLayout, type ScreenshotSpec, type ScreenshotSwatch } from './screenshotLayout';
 
-/** Layout of an exported comparison, in canvas pixels. */
-export const SCREENSHOT_LAYOUT = {
-  marginPx: 24,
-  gapPx: 12,
-  headerHeightPx: 74,
-  legendRowHeightPx: 26,
-  rowTitleHeightPx: 24,
-  verdictLineHeightPx: 22,
-  cellLabelHeightPx: 22,
-  /** Single-image view: one large cell per model. */
-  singleCellWidthPx: 560,
-  /** Grid view: many smaller cells. */
-  gridCellWidthPx: 300,
-  minWidthPx: 720,
-} as const;
+export {
+  SCREENSHOT_LAYOUT,
+  cellGrid,
+  gridImagesPerPage,
+  layoutScreenshot,
+  screenshotPages,
+  specForPage,
+  type ScreenshotCell,
+  type ScreenshotColumn,
+  type ScreenshotPageInfo,
+  type ScreenshotPageLayout,
+  type ScreenshotRow,
+  type ScreenshotSection,
+  type ScreenshotSpec,
+  type ScreenshotView,
+  type ScreenshotZoom,
+  type Screenshot3D,
+  type Screenshot3DPanel,
+} from './screenshotLayout';
 
-export interface ScreenshotColumn {
-  label: string;
-  colour: string;
-  /** Shown in the legend: median model time per image over the exported images, or null when none finished. */
-  medianImageLatencyMs: number | null;
+/** A text measurer on `ctx`: the layout wraps with the fonts the page is painted in. */
+function canvasMeasure(ctx: Canvas2D): (text: string, font: string) => number {
+  return (text, font) => {
+    ctx.font = font;
+    return ctx.measureText(text).width;
+  };
 }
 
-export interface ScreenshotCell {
-  layer: PoseLayer | null;
-  groundTruth?: GroundTruthLayer | null;
-  errorLines?: readonly ErrorLine[];
-  /** Model time for this image (all its inferences) and how many inferences that was; null when not run. */
-  imageLatencyMs: number | null;
-  inferences: number | null;
-  /** Replaces the latency text, e.g. "error" or "running". */
-  note?: string;
-}
+/** Two joints and a bone: the swatch draws no particular skeleton. */
+const SWATCH_BONE = defineLayout({ id: 'legend-swatch', displayName: 'legend swatch', kind: 'other', keypointNames: ['a', 'b'], edges: [[0, 1]] });
 
-export interface ScreenshotRow {
-  imageName: string;
-  image: CanvasImageSource;
-  /** Size of `image` itself (it may be a thumbnail). */
-  sourceSizePx: { width: number; height: number };
-  /** Original image size: the space keypoints are in. */
-  imageSizePx: { width: number; height: number };
-  cells: ScreenshotCell[];
-}
-
-export interface ScreenshotSpec {
-  title: string;
-  columns: ScreenshotColumn[];
-  rows: ScreenshotRow[];
-  backendLabel: string;
-  confidenceThreshold: number;
-  createdAt: Date;
-  cellWidthPx: number;
-  /** Extra facts line, e.g. the evaluation protocol. */
-  note?: string;
-  /** Titled blocks under the legend: the verdict (one line per column) and the latest benchmark. */
-  sections?: ScreenshotSection[];
-}
-
-export interface ScreenshotSection {
-  title: string;
-  /** `pass` colours the line: green, red, or neutral when null. */
-  lines: { text: string; pass: boolean | null }[];
-}
-
-/** Line counts of the sections that are drawn (empty sections are skipped). */
-export function sectionLineCounts(sections: readonly ScreenshotSection[] | undefined): number[] {
-  return (sections ?? []).map((s) => s.lines.length).filter((n) => n > 0);
-}
-
-function cellHeightFor(row: Pick<ScreenshotRow, 'imageSizePx'>, cellWidthPx: number): number {
-  return Math.round((cellWidthPx * row.imageSizePx.height) / row.imageSizePx.width);
-}
-
-/** Canvas size of an export; pure so tests can check a downloaded PNG against it. */
-export function screenshotSizePx(
-  columnCount: number,
-  rows: readonly Pick<ScreenshotRow, 'imageSizePx'>[],
-  cellWidthPx: number,
-  /** Lines per titled section (a single number: one section), e.g. the verdict's one line per column. */
-  sectionLines: number | readonly number[] = 0,
-): { width: number; height: number } {
-  const L = SCREENSHOT_LAYOUT;
-  const columns = Math.max(1, columnCount);
-  const legendRows = Math.ceil(columns / 3);
-  const width = Math.max(L.minWidthPx, 2 * L.marginPx + columns * cellWidthPx + (columns - 1) * L.gapPx);
-  let height = L.marginPx + L.headerHeightPx + legendRows * L.legendRowHeightPx + L.gapPx;
-  for (const lineCount of typeof sectionLines === 'number' ? [sectionLines] : sectionLines) {
-    if (lineCount > 0) height += (lineCount + 1) * L.verdictLineHeightPx + L.gapPx;
-  }
-  for (const row of rows) height += L.rowTitleHeightPx + cellHeightFor(row, cellWidthPx) + L.cellLabelHeightPx + L.gapPx;
-  return { width, height: height + L.marginPx - L.gapPx };
-}
-
-
-/** Draws text clipped to a width with an ellipsis; text is painted, never parsed as markup. */
-function fitText(ctx: Canvas2D, text: string, maxWidthPx: number): string {
-  if (ctx.measureText(text).width <= maxWidthPx) return text;
-  let end = text.length;
-  while (end > 1 && ctx.measureText(text.slice(0, end) + '…').width > maxWidthPx) end--;
-  return text.slice(0, end) + '…';
+/**
+ * The ground-truth swatch: a bone and two joints drawn by drawGroundTruthLayer itself, so the legend shows exactly
+ * the style of the pictures, on a photo-like tile (the style is made to read over photos).
+ */
+function paintGroundTruthSwatch(ctx: Canvas2D, swatch: ScreenshotSwatch, tileColour: string): void {
+  const { xPx, yPx, widthPx, heightPx } = swatch.box;
+  ctx.save();
+  ctx.fillStyle = tileColour;
+  ctx.fillRect(xPx, yPx, widthPx, heightPx);
+  const inset = widthPx * 0.22;
+  const keypoints = [xPx + inset, yPx + heightPx - inset, 2, xPx + widthPx - inset, yPx + inset, 2];
+  drawGroundTruthLayer(ctx, { skeleton: SWATCH_BONE, persons: [{ keypoints, ignored: false }] }, { scale: 1, offsetXPx: 0, offsetYPx: 0 }, 2.5);
+  ctx.restore();
 }
 
 /**
- * Paints a comparison (rows = images, columns = models) with a legend into `ctx`, using the same
- * pose drawing as the screen. `ctx`'s canvas must have `screenshotSizePx(...)`.
+ * Paints one page of a comparison (rows = images, columns = models) with a legend into `ctx`, using the same pose
+ * drawing as the screen, and returns where everything went. `ctx`'s canvas must be the layout's size
+ * (`layoutScreenshot` with the same fonts gives it).
  */
-export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): void {
-  const L = SCREENSHOT_LAYOUT;
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, sectionLineCounts(spec.sections));
-  beginReportPage(ctx, size);
-  let y = L.marginPx;
-  ctx.fillText(fitText(ctx, spec.title, size.width - 2 * L.marginPx), L.marginPx, y);
-  ctx.font = REPORT_STYLE.textFont;
-  ctx.fillStyle = REPORT_STYLE.textColour;
-  const facts = [
-    `Backend: ${spec.backendLabel}`,
-    `Confidence threshold: ${spec.confidenceThreshold.toFixed(2)}`,
-    `Date: ${spec.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC`,
-    `${spec.rows.length} image${spec.rows.length === 1 ? '' : 's'}`,
-    ...(spec.note ? [spec.note] : []),
-  ].join('   ·   ');
-  ctx.fillText(fitText(ctx, facts, size.width - 2 * L.marginPx), L.marginPx, y + 32);
-  y += L.headerHeightPx;
+export function paintScreenshot(ctx: Canvas2D, spec: ScreenshotSpec): ScreenshotPageLayout {
+  const layout = layoutScreenshot(spec, canvasMeasure(ctx));
+  const { theme } = layout;
+  ctx.fillStyle = theme.backgroundColour;
+  ctx.fillRect(0, 0, layout.widthPx, layout.heightPx);
+  ctx.textBaseline = 'top';
 
-  const legendColumnWidthPx = (size.width - 2 * L.marginPx) / 3;
-  spec.columns.forEach((column, index) => {
-    const x = L.marginPx + (index % 3) * legendColumnWidthPx;
-    const rowY = y + Math.floor(index / 3) * L.legendRowHeightPx;
-    ctx.fillStyle = column.colour;
-    ctx.fillRect(x, rowY + 3, 14, 14);
-    ctx.fillStyle = REPORT_STYLE.titleColour;
-    ctx.font = REPORT_STYLE.textFont;
-    const text = column.medianImageLatencyMs === null ? column.label : `${column.label} — median ${formatMs(column.medianImageLatencyMs)}/image`;
-    ctx.fillText(fitText(ctx, text, legendColumnWidthPx - 24), x + 20, rowY + 2);
-  });
-  y += Math.ceil(Math.max(1, spec.columns.length) / 3) * L.legendRowHeightPx + L.gapPx;
-
-  for (const section of spec.sections ?? []) {
-    if (section.lines.length === 0) continue;
-    ctx.font = REPORT_STYLE.headingFont;
-    ctx.fillStyle = REPORT_STYLE.titleColour;
-    ctx.fillText(section.title, L.marginPx, y + 2);
-    y += L.verdictLineHeightPx;
-    ctx.font = REPORT_STYLE.textFont;
-    for (const line of section.lines) {
-      ctx.fillStyle = verdictColour(line.pass);
-      ctx.fillText(fitText(ctx, line.text, size.width - 2 * L.marginPx), L.marginPx, y + 2);
-      y += L.verdictLineHeightPx;
+  for (const cellBox of layout.cells) {
+    const row = spec.rows[cellBox.rowIndex];
+    if (!row) continue;
+    const { xPx, yPx, widthPx, heightPx } = cellBox.box;
+    ctx.save();
+    ctx.translate(xPx, yPx);
+    ctx.beginPath();
+    ctx.rect(0, 0, widthPx, heightPx);
+    ctx.clip();
+    ctx.fillStyle = theme.cellBackgroundColour;
+    ctx.fillRect(0, 0, widthPx, heightPx);
+    drawImage(ctx, row.image, row.sourceSizePx, row.imageSizePx, cellBox.transform);
+    const drawOptions = { transform: cellBox.transform, minScore: spec.confidenceThreshold, pointRadiusPx: cellBox.pointRadiusPx };
+    if (cellBox.columnIndex === null) {
+      // All models on one image: as on screen, the ground truth once and every model's poses over it, no error lines.
+      const groundTruth = row.cells.find((c) => c.groundTruth)?.groundTruth;
+      if (groundTruth) drawGroundTruthLayer(ctx, groundTruth, cellBox.transform, cellBox.pointRadiusPx);
+      for (const cell of row.cells) if (cell.layer) drawPoseLayer(ctx, cell.layer, drawOptions);
+    } else {
+      const cell = row.cells[cellBox.columnIndex];
+      if (cell?.groundTruth) drawGroundTruthLayer(ctx, cell.groundTruth, cellBox.transform, cellBox.pointRadiusPx);
+      if (cell?.errorLines && cell.errorLines.length > 0) drawErrorLines(ctx, cell.errorLines, cellBox.transform, cellBox.pointRadiusPx);
+      if (cell?.layer) drawPoseLayer(ctx, cell.layer, drawOptions);
     }
-    y += L.gapPx;
+    ctx.restore();
   }
 
-  for (const row of spec.rows) {
-    ctx.fillStyle = REPORT_STYLE.titleColour;
-    ctx.font = REPORT_STYLE.headingFont;
-    ctx.fillText(fitText(ctx, row.imageName, size.width - 2 * L.marginPx), L.marginPx, y + 2);
-    y += L.rowTitleHeightPx;
-    const cellHeightPx = cellHeightFor(row, spec.cellWidthPx);
-    row.cells.forEach((cell, index) => {
-      const x = L.marginPx + index * (spec.cellWidthPx + L.gapPx);
-      const box = { width: spec.cellWidthPx, height: cellHeightPx };
-      const transform = fitImage(row.imageSizePx, box);
-      ctx.save();
-      ctx.translate(x, y);
-      ctx.beginPath();
-      ctx.rect(0, 0, box.width, box.height);
-      ctx.clip();
-      drawImage(ctx, row.image, row.sourceSizePx, row.imageSizePx, transform);
-      const radius = pointRadiusFor(box.width, box.height);
-      if (cell.groundTruth) drawGroundTruthLayer(ctx, cell.groundTruth, transform, radius);
-      if (cell.errorLines && cell.errorLines.length > 0) drawErrorLines(ctx, cell.errorLines, transform, radius);
-      if (cell.layer) drawPoseLayer(ctx, cell.layer, { transform, minScore: spec.confidenceThreshold, pointRadiusPx: radius });
-      ctx.restore();
-      const column = spec.columns[index];
-      ctx.fillStyle = column?.colour ?? REPORT_STYLE.titleColour;
-      ctx.fillRect(x, y + cellHeightPx + 6, 10, 10);
-      ctx.fillStyle = '#e6e8ec';
-      ctx.font = '13px system-ui, sans-serif';
-      const label = `${column?.label ?? ''} · ${cell.note ?? formatImageLatency(cell.imageLatencyMs, cell.inferences)}`;
-      ctx.fillText(fitText(ctx, label, spec.cellWidthPx - 16), x + 16, y + cellHeightPx + 4);
-    });
-    y += cellHeightPx + L.cellLabelHeightPx + L.gapPx;
+  for (const { panelIndex, box } of layout.panels3d) {
+    const panel = spec.view3d?.panels[panelIndex];
+    ctx.fillStyle = theme.cellBackgroundColour;
+    ctx.fillRect(box.xPx, box.yPx, box.widthPx, box.heightPx);
+    if (panel?.image) ctx.drawImage(panel.image, box.xPx, box.yPx, box.widthPx, box.heightPx);
   }
+
+  for (const swatch of layout.swatches) {
+    if (swatch.kind === 'groundTruth') paintGroundTruthSwatch(ctx, swatch, theme.groundTruthTileColour);
+    else {
+      ctx.fillStyle = swatch.colour;
+      ctx.fillRect(swatch.box.xPx, swatch.box.yPx, swatch.box.widthPx, swatch.box.heightPx);
+    }
+  }
+  ctx.fillStyle = theme.ruleColour;
+  for (const rule of layout.rules) ctx.fillRect(rule.xPx, rule.yPx, rule.widthPx, rule.heightPx);
+
+  ctx.textBaseline = 'top';
+  for (const text of layout.texts) {
+    ctx.font = text.font;
+    ctx.fillStyle = text.colour;
+    // Text is painted, never parsed as markup.
+    ctx.fillText(text.text, text.xPx, text.yPx);
+  }
+  return layout;
 }
 
-/** Renders the comparison to a PNG blob. */
-export async function renderScreenshotPng(spec: ScreenshotSpec): Promise<Blob> {
-  const size = screenshotSizePx(spec.columns.length, spec.rows, spec.cellWidthPx, sectionLineCounts(spec.sections));
-  const canvas = new OffscreenCanvas(size.width, size.height);
+/** Renders one page to a PNG blob, with its layout (sizes, text boxes, cells) for the caller to report. */
+export async function renderScreenshotPng(spec: ScreenshotSpec): Promise<{ blob: Blob; layout: ScreenshotPageLayout }> {
+  // The layout needs the page's fonts to know its height: measure on a scratch canvas, then paint at that size.
+  const scratch = new OffscreenCanvas(1, 1).getContext('2d');
+  if (!scratch) throw new Error('cannot create a 2D canvas for the screenshot');
+  const measured = layoutScreenshot(spec, canvasMeasure(scratch));
+  const canvas = new OffscreenCanvas(measured.widthPx, measured.heightPx);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('cannot create a 2D canvas for the screenshot');
-  paintScreenshot(ctx, spec);
-  return canvas.convertToBlob({ type: 'image/png' });
+  const layout = paintScreenshot(ctx, spec);
+  return { blob: await canvas.convertToBlob({ type: 'image/png' }), layout };
 }

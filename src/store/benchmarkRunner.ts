@@ -1,6 +1,6 @@
 import type { BackendDecision } from '../core/backendDecision';
 import { jobIncompleteness, medianRoundIndex, summariseJob, type JobFigures, type JobRawRequest, type JobTimedRequest } from '../core/benchmarkJob';
-import type { BackendName, ModelId } from '../core/types';
+import type { BackendName, ModelId, RuntimeName } from '../core/types';
 import { InferenceClient, fileInput } from '../inference/inferenceClient';
 import { modelInfo } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
@@ -64,6 +64,8 @@ export interface BenchmarkRow {
   wasmThreadsRequested: number | null;
   modelId: ModelId;
   displayName: string;
+  /** What executed the model's networks (model × runtime × backend). */
+  runtime: RuntimeName;
   status: 'ok' | 'failed';
   error: string | null;
   loadMs: number | null;
@@ -380,7 +382,7 @@ async function benchmarkOne(
 ): Promise<BenchmarkRow> {
   const info = modelInfo(modelId);
   const row: BenchmarkRow = {
-    backend, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? requestedWasmThreads : null, modelId, displayName: info.displayName, status: 'failed', error: null,
+    backend, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? requestedWasmThreads : null, modelId, displayName: info.displayName, runtime: info.runtime, status: 'failed', error: null,
     loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
     overheadRatio: null, decodeP50Ms: null, decoder: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
     tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,

@@ -1,6 +1,6 @@
 import type { CocoKeypointResult } from '../core/coco/cocoTypes';
-import { COCO17 } from '../core/skeletons';
-import type { KeypointLayoutId, Pose } from '../core/types';
+import { DEFAULT_COCO_LAYOUT, groundTruthLayout, layoutById, type KeypointLayout } from '../core/layouts';
+import type { Pose } from '../core/types';
 import { MODEL_IDS, MODELS } from '../inference/modelCatalogue';
 import { modelColour } from '../render/palette';
 import { useAppStore, type AppState } from './appStore';
@@ -14,7 +14,8 @@ export interface Column {
   kind: 'model' | 'external';
   label: string;
   colour: string;
-  layout: KeypointLayoutId;
+  /** The layout its poses are in: the model's, or for imported predictions the ground truth's. */
+  layout: KeypointLayout;
 }
 
 const modelById = new Map(MODELS.map((m) => [m.id, m]));
@@ -24,22 +25,38 @@ function externalColour(index: number): string {
   return modelColour(`ext-${index}`, [...MODEL_IDS, ...Array.from({ length: index + 1 }, (_, i) => `ext-${i}`)]);
 }
 
-let columnsCache: { selectedModelIds: AppState['selectedModelIds']; externalColumns: AppState['externalColumns']; columns: Column[] } | null = null;
+let columnsCache: {
+  selectedModelIds: AppState['selectedModelIds'];
+  externalColumns: AppState['externalColumns'];
+  groundTruth: AppState['groundTruth'];
+  columns: Column[];
+} | null = null;
 
-/** Columns in display order; the same array (and objects) until the selection or the imports change. */
-export function columnsOf(state: Pick<AppState, 'selectedModelIds' | 'externalColumns'>): Column[] {
-  if (columnsCache && columnsCache.selectedModelIds === state.selectedModelIds && columnsCache.externalColumns === state.externalColumns) {
+/** The layout the ground truth labels (imported predictions are read in it), or COCO's person without one. */
+export function groundTruthLayoutOf(groundTruth: AppState['groundTruth']): KeypointLayout {
+  return groundTruth ? groundTruthLayout(groundTruth.dataset).layout : DEFAULT_COCO_LAYOUT;
+}
+
+/** Columns in display order; the same array (and objects) until the selection, the imports or the ground truth change. */
+export function columnsOf(state: Pick<AppState, 'selectedModelIds' | 'externalColumns' | 'groundTruth'>): Column[] {
+  if (
+    columnsCache &&
+    columnsCache.selectedModelIds === state.selectedModelIds &&
+    columnsCache.externalColumns === state.externalColumns &&
+    (state.externalColumns.length === 0 || columnsCache.groundTruth === state.groundTruth)
+  ) {
     return columnsCache.columns;
   }
   const columns: Column[] = [];
   for (const id of state.selectedModelIds) {
     const model = modelById.get(id);
-    if (model) columns.push({ id, kind: 'model', label: model.displayName, colour: modelColour(id, MODEL_IDS), layout: model.keypointLayout });
+    if (model) columns.push({ id, kind: 'model', label: model.displayName, colour: modelColour(id, MODEL_IDS), layout: layoutById(model.keypointLayout) });
   }
+  const externalLayout = groundTruthLayoutOf(state.groundTruth);
   state.externalColumns.forEach((external, index) => {
-    columns.push({ id: external.id, kind: 'external', label: external.name, colour: externalColour(index), layout: 'coco17' });
+    columns.push({ id: external.id, kind: 'external', label: external.name, colour: externalColour(index), layout: externalLayout });
   });
-  columnsCache = { selectedModelIds: state.selectedModelIds, externalColumns: state.externalColumns, columns };
+  columnsCache = { selectedModelIds: state.selectedModelIds, externalColumns: state.externalColumns, groundTruth: state.groundTruth, columns };
   return columns;
 }
 
@@ -58,8 +75,8 @@ function keypointScore(x: number, y: number, v: number): number {
 }
 
 /** One imported detection as a pose to draw (not to score: the conversion drops `bbox` and rescales v). */
-export function resultToPose(result: CocoKeypointResult): Pose {
-  const keypoints = COCO17.keypointNames.map((name, i) => {
+export function resultToPose(result: CocoKeypointResult, keypointNames: readonly string[]): Pose {
+  const keypoints = keypointNames.map((name, i) => {
     const x = result.keypoints[i * 3] ?? 0;
     const y = result.keypoints[i * 3 + 1] ?? 0;
     return { name, x, y, score: keypointScore(x, y, result.keypoints[i * 3 + 2] ?? 0) };
@@ -77,13 +94,14 @@ export function externalCells(state: Pick<AppState, 'externalColumns' | 'groundT
   const cells = new Map<string, CellResult>();
   const index = groundTruthIndex(state.groundTruth, state.images);
   if (index) {
+    const { keypointNames } = groundTruthLayout(index.dataset).layout;
     for (const column of state.externalColumns) {
       const posesByImage = new Map<string, Pose[]>();
       for (const result of column.results) {
         const appImageId = index.appImageIdByGtImageId.get(result.image_id);
         if (!appImageId) continue;
         const list = posesByImage.get(appImageId) ?? [];
-        list.push(resultToPose(result));
+        list.push(resultToPose(result, keypointNames));
         posesByImage.set(appImageId, list);
       }
       for (const [imageId] of index.gtImageByAppImageId) {

@@ -3,6 +3,7 @@ import { posesToCocoResults } from '../core/evaluation/conversion';
 import { evaluateColumn, type ImageLatency, type ModelMetrics, type PckSettings } from '../core/evaluation/evaluateColumn';
 import { verdict, type VerdictRow } from '../core/evaluation/verdict';
 import type { CocoKeypointResult } from '../core/coco/cocoTypes';
+import { groundTruthLayout, layoutMapping, noMappingReason } from '../core/layouts';
 import { cellOf, columnsOf, type Column } from './columns';
 import { effectiveProtocol, type ExternalColumn } from './evaluationSlice';
 import { groundTruthIndex, type GroundTruthIndex } from './groundTruthIndex';
@@ -15,11 +16,15 @@ export interface ColumnEvaluation {
    * predictions, the file's own entries (every field as the file has it), in file order.
    */
   results: CocoKeypointResult[];
+  /** Ground-truth ids of the images scored, and each one's model time (all its inferences, ms; null: not timed). */
+  imagesScored: { gtImageId: number; latencyMs: number | null }[];
 }
 
 export interface EvaluationSnapshot {
   protocol: AppState['evaluationProtocol'];
   columns: ColumnEvaluation[];
+  /** Columns shown but not scored: their layout has no mapping to the ground truth's (the reason says which keypoints). */
+  notScored: { column: Column; reason: string }[];
   verdict: VerdictRow[];
 }
 
@@ -58,17 +63,26 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
   if (index && index.gtImageByAppImageId.size > 0) {
     const externalById = new Map(state.externalColumns.map((external) => [external.id, external]));
     const pck = { alpha: state.pckAlpha, normalizer: state.pckNormalizer };
-    const columns = columnsOf(state).map((column): ColumnEvaluation => {
+    const { layout: scoredLayout, categoryId } = groundTruthLayout(index.dataset);
+    const notScored: EvaluationSnapshot['notScored'] = [];
+    const scorable = columnsOf(state).filter((column) => {
+      if (layoutMapping(column.layout, scoredLayout)) return true;
+      notScored.push({ column, reason: noMappingReason(column.layout, scoredLayout) });
+      return false;
+    });
+    const columns = scorable.map((column): ColumnEvaluation => {
       const external = column.kind === 'external' ? externalById.get(column.id) : undefined;
       if (external) return evaluateExternal(column, external, index, pck);
       const imageIdsEvaluated: number[] = [];
       const results: CocoKeypointResult[] = [];
       const latencies: ImageLatency[] = [];
+      const imagesScored: ColumnEvaluation['imagesScored'] = [];
       for (const [appImageId, gtImage] of index.gtImageByAppImageId) {
         const cell = cellOf(state, appImageId, column);
         if (!cell || cell.status !== 'done') continue;
         imageIdsEvaluated.push(gtImage.id);
-        results.push(...posesToCocoResults(gtImage.id, cell.poses, column.layout));
+        imagesScored.push({ gtImageId: gtImage.id, latencyMs: cell.imageLatencyMs });
+        results.push(...posesToCocoResults(gtImage.id, cell.poses, column.layout, scoredLayout, categoryId));
         if (cell.imageLatencyMs !== null) latencies.push({ imageMs: cell.imageLatencyMs, inferences: cell.inferences ?? 1 });
       }
       const metrics = evaluateColumn({
@@ -82,11 +96,12 @@ export function evaluationSnapshot(state: AppState): EvaluationSnapshot | null {
         pck,
         oneResultPerCrop: effectiveProtocol(state) === 'crops',
       });
-      return { column, metrics, results };
+      return { column, metrics, results, imagesScored };
     });
     snapshot = {
       protocol: effectiveProtocol(state),
       columns,
+      notScored,
       verdict: verdict(columns.map((c) => c.metrics), state.verdictTargets),
     };
   }
@@ -123,7 +138,7 @@ function evaluateExternal(column: Column, external: ExternalColumn, index: Groun
     latencies: [],
     pck,
   });
-  return { column, metrics, results: external.results.filter((r) => evaluated.has(r.image_id)) };
+  return { column, metrics, results: external.results.filter((r) => evaluated.has(r.image_id)), imagesScored: imageIdsEvaluated.map((gtImageId) => ({ gtImageId, latencyMs: null })) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { publishedByColumn } from '../core/evaluation/published';
 import type { ModelInfo, PublishedFigure } from '../core/types';
 import { MODELS } from '../inference/modelCatalogue';
 import type { AppState } from './appStore';
-import { columnsOf } from './columns';
+import { columnsOf, groundTruthLayoutOf } from './columns';
 import { effectiveProtocol } from './evaluationSlice';
 import type { BackendState } from './types';
 
@@ -33,7 +33,9 @@ export function exportProvenance(state: AppState, metrics: readonly ModelMetrics
     date,
     groundTruth: state.groundTruth ? { fileName: state.groundTruth.fileName, sha256: state.groundTruth.sha256 } : null,
     metrics,
+    scoredLayout: state.groundTruth ? groundTruthLayoutOf(state.groundTruth) : null,
     models: columnModels(state),
+    modelSettings: state.modelSettings,
     importedPredictions: columnsOf(state)
       .filter((c) => c.kind === 'external')
       .map((c) => ({ columnId: c.id, label: c.label, fileName: state.externalColumns.find((e) => e.id === c.id)?.fileName ?? '' })),

@@ -8,15 +8,27 @@ import { cropTargets } from '../core/evaluation/protocol';
 import type { PersonRegion } from '../core/crops';
 import { effectiveProtocol, type EvaluationProtocol } from './evaluationSlice';
 import { groundTruthIndex } from './groundTruthIndex';
-import { cellKey, type CellResult, type ImageItem } from './types';
+import { cellKey, parseCellKey, type CellResult, type ImageItem } from './types';
+import type { AppState } from './appStore';
+import { estimateMsLeft, type PendingCell, type RequestTiming } from '../core/timeLeft';
 
 /** Images decoded/in the worker at once: one running, one decoded and waiting, so the worker never idles. */
 const MAX_IN_FLIGHT_IMAGES = 2;
 const modelById = new Map(MODELS.map((model) => [model.id, model]));
 /** Shown in the cell of a "landmarks given the box" model that has no ground-truth box to use. */
 export const NO_BOX_REASON = 'needs a ground-truth person box: runs only under the person-crops protocol, on images the ground truth lists';
-/** Per-image times kept for the time-left estimate. */
-const RECENT_TIMES_KEPT = 8;
+/** Longest a result waits for the rest of its request before it is shown anyway. */
+const PATCH_FLUSH_DELAY_MS = 50;
+/** Finished requests whose wall/model-time ratio the time-left estimate uses. */
+const RECENT_REQUESTS_KEPT = 8;
+/** Per model, the recent per-inference times the time-left estimate prices pending cells with. */
+const COST_SAMPLES_KEPT = 30;
+
+/**
+ * A cell in flight when the worker stopped is re-queued this many times; then it is marked failed, so an
+ * image that crashes the worker every time (out of memory, say) cannot stall the batch forever.
+ */
+const MAX_RUNS_LOST_TO_RESTARTS = 2;
 
 interface InFlight {
   imageId: string;
@@ -36,15 +48,23 @@ type FrameListener = (message: FromWorker) => void;
 export class InferenceController {
   readonly client: InferenceClient;
   private readonly inFlight = new Map<number, InFlight>();
+  private readonly pendingPatches = new Map<string, { key: string; requestId: number; patch: Partial<CellResult> }>();
+  private patchTimer: ReturnType<typeof setTimeout> | null = null;
   private paused = false;
   private pausedForBenchmark = false;
   private lastDoneAtMs: number | null = null;
+  private recentRequests: RequestTiming[] = [];
+  private perInferenceMs = new Map<string, number[]>();
   /** Images of the current batch (see updateBatchTotals). */
   private batchImageIds = new Set<string>();
   private frameListener: FrameListener | null = null;
   private readonly unsubscribers: (() => void)[] = [];
+  /** The last setBackend sent: answers to earlier ones (the user switched again meanwhile) are ignored. */
+  private backendRequestId = 0;
+  /** Runs of a cell lost to worker restarts (see MAX_RUNS_LOST_TO_RESTARTS). */
+  private readonly runsLostToRestarts = new Map<string, number>();
 
-  constructor(client = new InferenceClient()) {
+  constructor(client = new InferenceClient({ restartOnLoss: true })) {
     this.client = client;
   }
 
@@ -54,10 +74,16 @@ export class InferenceController {
       useAppStore.subscribe((state, previous) => {
         if (state.backend.choice !== previous.backend.choice) this.applyBackendChoice();
         if (state.selectedModelIds !== previous.selectedModelIds) this.applyModelSelection(previous.selectedModelIds);
+        if (state.modelSettings !== previous.modelSettings) this.applyModelSettings(previous.modelSettings);
         if (state.images !== previous.images || effectiveProtocol(state) !== effectiveProtocol(previous)) this.pump();
-        if (state.groundTruth !== previous.groundTruth) {
-          // Crops come from the ground truth: new ground truth, new crops.
-          this.forgetRequests((key) => key.endsWith('|crops'));
+        // A session opened from storage brings its ground truth and the crop results made from it together.
+        if (state.groundTruth !== previous.groundTruth && state.session.id === previous.session.id) {
+          // Crops come from the ground truth's people: new people, new crops. Other changes (the user's OKS
+          // sigmas on its category) only re-score the poses there are.
+          const people = (s: typeof state) => [s.groundTruth?.dataset.images, s.groundTruth?.dataset.annotations];
+          const [images, annotations] = people(state);
+          const [previousImages, previousAnnotations] = people(previous);
+          if (images !== previousImages || annotations !== previousAnnotations) this.forgetRequests((key) => key.endsWith('|crops'));
           this.pump();
         }
       }),
@@ -66,6 +92,9 @@ export class InferenceController {
   }
 
   stop(): void {
+    if (this.patchTimer) clearTimeout(this.patchTimer);
+    this.patchTimer = null;
+    this.pendingPatches.clear();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     this.client.terminate();
   }
@@ -130,9 +159,68 @@ export class InferenceController {
     // Results from the previous backend stay visible only until they are replaced; requests in
     // flight for it are forgotten so their replies are dropped.
     this.inFlight.clear();
+    // Costs measured on another backend say nothing about this one.
+    this.perInferenceMs = new Map();
+    this.recentRequests = [];
     dropCells((_, cell) => cell.status === 'pending' || cell.status === 'running');
     for (const id of selectedModelIds) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
-    this.client.setBackend(backend.choice);
+    this.backendRequestId = this.client.setBackend(backend.choice);
+  }
+
+  /**
+   * The backend the user chose could not start. Its would-be results never came, and the results on
+   * screen are from the backend before it: they are cleared rather than shown as if they were the new
+   * backend's. A hand-picked backend falls back to Auto (which skips what cannot start); Auto itself
+   * failing leaves the error on screen.
+   */
+  private onBackendFailed(message: string): void {
+    const store = useAppStore.getState();
+    const { choice } = store.backend;
+    this.inFlight.clear();
+    store.dropCells((_, cell) => cell.backend !== null);
+    for (const id of store.selectedModelIds) store.patchModelStatus(id, { state: 'idle', loadedBytes: 0 });
+    if (choice !== 'auto') {
+      store.pushNotice('backend', `${message}. Switched to Auto, which uses the fastest backend that works here; results are computed again on it.`);
+      store.setBackendChoice('auto'); // the store subscription starts it (applyBackendChoice)
+      return;
+    }
+    store.patchBackend({ status: 'error', active: null, error: message });
+    store.pushNotice('backend', `No backend could start: ${message}`);
+  }
+
+  /**
+   * A fresh worker replaced one that stopped: nothing is loaded in it and the requests in flight will
+   * never be answered. Their cells go back to waiting (within MAX_RUNS_LOST_TO_RESTARTS) and the chosen
+   * backend and models start again; the pump then sends them afresh, so the batch goes on.
+   */
+  private onWorkerRestarted(reason: string): void {
+    const store = useAppStore.getState();
+    let requeued = 0;
+    for (const flight of this.inFlight.values()) {
+      for (const modelId of flight.modelIds) {
+        const key = cellKey(flight.imageId, modelId, flight.protocol);
+        const lost = (this.runsLostToRestarts.get(key) ?? 0) + 1;
+        this.runsLostToRestarts.set(key, lost);
+        if (lost >= MAX_RUNS_LOST_TO_RESTARTS) {
+          store.patchCell(key, { status: 'error', error: `the inference worker stopped ${lost} times while running this (${reason})` });
+        } else {
+          requeued++;
+        }
+      }
+    }
+    store.pushNotice('backend', `${reason}. Started a new one${requeued > 0 ? ` and queued again the ${requeued} result${requeued === 1 ? '' : 's'} it was working on` : ''}.`);
+    this.applyBackendChoice();
+  }
+
+  /** The worker kept stopping: say so, and fail what was in flight instead of waiting for it. */
+  private onWorkerFailed(message: string): void {
+    const store = useAppStore.getState();
+    for (const flight of this.inFlight.values()) {
+      for (const modelId of flight.modelIds) store.patchCell(cellKey(flight.imageId, modelId, flight.protocol), { status: 'error', error: message });
+    }
+    this.inFlight.clear();
+    store.patchBackend({ status: 'error', error: message });
+    store.pushNotice('backend', message);
   }
 
   private applyModelSelection(previous: ModelId[]): void {
@@ -143,7 +231,19 @@ export class InferenceController {
     for (const id of selectedModelIds) {
       if (!previous.includes(id)) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
     }
-    this.client.useModels(selectedModelIds);
+    this.client.useModels(selectedModelIds, useAppStore.getState().modelSettings);
+    this.pump();
+  }
+
+  /** Results made with other settings are not this model's any more: they go, and the worker reloads it with the new ones. */
+  private applyModelSettings(previous: AppState['modelSettings']): void {
+    const { modelSettings, selectedModelIds, backend, patchModelStatus } = useAppStore.getState();
+    const changed = Object.keys({ ...previous, ...modelSettings }).filter((id) => JSON.stringify(previous[id] ?? {}) !== JSON.stringify(modelSettings[id] ?? {}));
+    if (changed.length === 0) return;
+    this.forgetRequests((key) => changed.some((id) => parseCellKey(key).modelId === id));
+    if (backend.status !== 'ready') return; // backendReady sends the settings
+    for (const id of changed) if (selectedModelIds.includes(id)) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
+    this.client.useModels(selectedModelIds, modelSettings);
     this.pump();
   }
 
@@ -210,19 +310,33 @@ export class InferenceController {
     const store = useAppStore.getState();
     const backend = store.backend.active;
     if (!backend) return;
-    for (const modelId of modelIds) {
-      store.setCell(cellKey(image.id, modelId, protocol), { status: 'running', poses: [], imageLatencyMs: null, inferences: null, backend, requestId: null, error: null });
-    }
+    const running = (requestId: number | null, error: string | null): CellResult => ({ status: error ? 'error' : 'running', poses: [], imageLatencyMs: null, inferences: null, backend, requestId, error });
+    // One store update for the request's cells (the reply is a later message, so it cannot come first).
     try {
       const requestId = this.client.estimate({ imageKey: image.id, input: fileInput(image), modelIds, mode: 'still', ...(crops ? { crops } : {}) });
       this.inFlight.set(requestId, { imageId: image.id, modelIds, backend, protocol, startedAtMs: performance.now() });
-      for (const modelId of modelIds) useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { requestId });
+      store.setCells(modelIds.map((modelId) => ({ key: cellKey(image.id, modelId, protocol), cell: running(requestId, null) })));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      for (const modelId of modelIds) {
-        useAppStore.getState().patchCell(cellKey(image.id, modelId, protocol), { status: 'error', error: `${image.name}: ${message}` });
-      }
+      store.setCells(modelIds.map((modelId) => ({ key: cellKey(image.id, modelId, protocol), cell: running(null, `${image.name}: ${message}`) })));
     }
+  }
+
+  /** A cell's result, held for the next store update; it lands only if the cell still belongs to `requestId`. */
+  private queuePatch(key: string, requestId: number, patch: Partial<CellResult>): void {
+    const waiting = this.pendingPatches.get(key);
+    this.pendingPatches.set(key, waiting && waiting.requestId === requestId ? { key, requestId, patch: { ...waiting.patch, ...patch } } : { key, requestId, patch });
+    this.patchTimer ??= setTimeout(() => this.flushPatches(), PATCH_FLUSH_DELAY_MS);
+  }
+
+  private flushPatches(): void {
+    if (this.patchTimer) clearTimeout(this.patchTimer);
+    this.patchTimer = null;
+    if (this.pendingPatches.size === 0) return;
+    const patches = [...this.pendingPatches.values()];
+    this.pendingPatches.clear();
+    useAppStore.getState().patchCells(patches);
+    this.updateBatchTotals();
   }
 
   private isCurrent(requestId: number, imageId: string, modelId: ModelId | null, backend: string | null): boolean {
@@ -236,22 +350,35 @@ export class InferenceController {
 
   private onWorkerMessage(message: FromWorker): void {
     const store = useAppStore.getState();
+    // The webcam's frame in flight died with the worker: it must stop waiting for it.
+    if (message.type === 'workerRestarted' || message.type === 'workerFailed') this.frameListener?.(message);
     if (this.frameListener && (message.type === 'poses' || message.type === 'estimateDone' || message.type === 'estimateError') && message.imageKey.startsWith('webcam:')) {
       this.frameListener(message);
       return;
     }
+    // A request's results wait for its end (or a short timer) and land in one store update; any other
+    // message first lands what is waiting, so nothing below reads a cell that is about to change.
+    if (message.type !== 'poses' && message.type !== 'estimateError') this.flushPatches();
     switch (message.type) {
+      case 'workerRestarted':
+        this.onWorkerRestarted(message.reason);
+        break;
+      case 'workerFailed':
+        this.onWorkerFailed(message.message);
+        break;
       case 'backendReady':
+        if (message.requestId !== this.backendRequestId) break;
         store.patchBackend({ status: 'ready', active: message.backend, decision: message.decision, error: null });
-        this.client.useModels(store.selectedModelIds);
+        this.client.useModels(store.selectedModelIds, store.modelSettings);
         this.pump();
         break;
       case 'backendError':
-        store.patchBackend({ status: 'error', error: message.message });
-        store.pushNotice('backend', message.message);
+        if (message.requestId !== this.backendRequestId) break;
+        this.onBackendFailed(message.message);
         break;
       case 'modelProgress':
-        if (message.backend === store.backend.active) {
+        // A model's files load in parallel: progress of one that arrives after another failed must not revive it.
+        if (message.backend === store.backend.active && store.modelStatus[message.modelId]?.state !== 'error') {
           store.patchModelStatus(message.modelId, { state: 'loading', backend: message.backend, loadedBytes: message.loadedBytes, totalBytes: message.totalBytes });
         }
         break;
@@ -267,12 +394,23 @@ export class InferenceController {
         this.pump();
         break;
       case 'modelDisposed':
+        // Still selected: it was unticked and ticked again before the worker got to it, and the worker
+        // loads it afresh. An earlier 'ready' for it no longer holds.
         if (!store.selectedModelIds.includes(message.modelId)) store.patchModelStatus(message.modelId, { state: 'idle', loadedBytes: 0 });
+        else if (message.backend === store.backend.active) store.patchModelStatus(message.modelId, { state: 'loading', loadedBytes: 0, error: null });
         break;
       case 'poses':
         if (this.isCurrent(message.requestId, message.imageKey, message.modelId, message.backend)) {
           const protocol = this.inFlight.get(message.requestId)?.protocol ?? 'whole';
-          store.patchCell(cellKey(message.imageKey, message.modelId, protocol), { status: 'done', poses: message.poses, imageLatencyMs: message.imageLatencyMs, inferences: message.inferences, error: null });
+          this.queuePatch(cellKey(message.imageKey, message.modelId, protocol), message.requestId, {
+            status: 'done',
+            poses: message.poses,
+            imageLatencyMs: message.imageLatencyMs,
+            inferences: message.inferences,
+            runtime: message.runtime,
+            ...(message.networkMs !== undefined ? { networkMs: message.networkMs } : {}),
+            error: null,
+          });
         }
         break;
       case 'estimateError': {
@@ -281,7 +419,7 @@ export class InferenceController {
         const modelIds = message.modelId ? [message.modelId] : flight.modelIds;
         for (const modelId of modelIds) {
           if (this.isCurrent(message.requestId, message.imageKey, modelId, message.backend ?? flight.backend)) {
-            store.patchCell(cellKey(message.imageKey, modelId, flight.protocol), { status: 'error', error: message.message });
+            this.queuePatch(cellKey(message.imageKey, modelId, flight.protocol), message.requestId, { status: 'error', error: message.message });
           }
         }
         break;
@@ -290,16 +428,50 @@ export class InferenceController {
         const flight = this.inFlight.get(message.requestId);
         if (!flight) break;
         this.inFlight.delete(message.requestId);
-        const batch = useAppStore.getState().batch;
         // Time between completions (not per-request wall time, which includes queueing behind the other in-flight image).
         const nowMs = performance.now();
+        const firstOfBatch = this.lastDoneAtMs === null;
         const sinceMs = Math.max(this.lastDoneAtMs ?? flight.startedAtMs, flight.startedAtMs);
         this.lastDoneAtMs = nowMs;
-        store.setBatch({ ...batch, recentImageMs: [...batch.recentImageMs, nowMs - sinceMs].slice(-RECENT_TIMES_KEPT) });
+        // The first completion's wall time includes filling the pipeline (its decode overlapped nothing): not a rate.
+        this.recordCosts(message.requestId, flight, firstOfBatch ? null : nowMs - sinceMs);
         this.pump();
         break;
       }
     }
+  }
+
+  /** What the request's models cost (its results landed just before this: see flushPatches), for the time-left estimate. */
+  private recordCosts(requestId: number, flight: InFlight, gapMs: number | null): void {
+    const results = useAppStore.getState().results;
+    let modelMs = 0;
+    for (const modelId of flight.modelIds) {
+      const cell = results[cellKey(flight.imageId, modelId, flight.protocol)];
+      if (!cell || cell.requestId !== requestId || cell.status !== 'done' || cell.imageLatencyMs === null) continue;
+      modelMs += cell.imageLatencyMs;
+      const samples = this.perInferenceMs.get(modelId) ?? [];
+      samples.push(cell.imageLatencyMs / Math.max(1, cell.inferences ?? 1));
+      this.perInferenceMs.set(modelId, samples.slice(-COST_SAMPLES_KEPT));
+    }
+    if (modelMs > 0 && gapMs !== null) this.recentRequests = [...this.recentRequests, { gapMs, modelMs }].slice(-RECENT_REQUESTS_KEPT);
+  }
+
+  /** The cells still to run, each with the inferences it will need, for the time-left estimate. */
+  private pendingCells(state: AppState, protocol: EvaluationProtocol): PendingCell[] {
+    const gtIndex = protocol === 'crops' ? groundTruthIndex(state.groundTruth, state.images) : null;
+    const cells: PendingCell[] = [];
+    for (const image of state.images) {
+      if (image.status === 'error') continue;
+      const gtImage = gtIndex?.gtImageByAppImageId.get(image.id);
+      const inferences = gtIndex && gtImage ? cropTargets(gtIndex.dataset, gtImage.id).length : 1;
+      if (inferences === 0) continue; // skipped: no labelled people
+      for (const modelId of state.selectedModelIds) {
+        if (!(gtIndex && gtImage) && modelById.get(modelId)?.personInput === 'box') continue; // skipped: no box
+        const cell = state.results[cellKey(image.id, modelId, protocol)];
+        if (!cell || cell.status === 'running' || cell.status === 'pending' || cell.backend !== state.backend.active) cells.push({ modelId, inferences });
+      }
+    }
+    return cells;
   }
 
   /**
@@ -325,11 +497,9 @@ export class InferenceController {
     const existing = new Set(state.images.map((image) => image.id));
     const { batch } = state;
     let startedAtMs = batch.startedAtMs;
-    let recentImageMs = batch.recentImageMs;
     if (batch.done >= batch.total && pending.size > 0) {
       this.batchImageIds = new Set();
       startedAtMs = performance.now();
-      recentImageMs = [];
       this.lastDoneAtMs = null;
     }
     for (const id of pending) this.batchImageIds.add(id);
@@ -337,8 +507,9 @@ export class InferenceController {
     let done = 0;
     for (const id of this.batchImageIds) if (!pending.has(id)) done++;
     const total = this.batchImageIds.size;
-    if (total !== batch.total || done !== batch.done || startedAtMs !== batch.startedAtMs) {
-      state.setBatch({ total, done, startedAtMs, recentImageMs });
+    const estimatedMsLeft = done < total ? estimateMsLeft({ pending: this.pendingCells(state, protocol), perInferenceMs: this.perInferenceMs, recentRequests: this.recentRequests }) : null;
+    if (total !== batch.total || done !== batch.done || startedAtMs !== batch.startedAtMs || estimatedMsLeft !== batch.estimatedMsLeft) {
+      state.setBatch({ total, done, startedAtMs, estimatedMsLeft });
     }
   }
 }

@@ -18,11 +18,9 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** Seconds left for the batch from recent per-image times, or null before there is a measurement. */
+/** Seconds left for the batch, or null before there is a measurement. */
 export function batchSecondsLeft(state: Pick<AppState, 'batch'>): number | null {
-  const recent = median(state.batch.recentImageMs);
-  if (recent === null) return null;
-  return ((state.batch.total - state.batch.done) * recent) / 1000;
+  return state.batch.estimatedMsLeft === null ? null : state.batch.estimatedMsLeft / 1000;
 }
 
 /** Selected models as a stable array (re-renders only when the selection changes). */

@@ -1,5 +1,5 @@
 import type { BackendDecision } from '../core/backendDecision';
-import type { BackendChoice, BackendName, ModelId, Pose } from '../core/types';
+import type { BackendChoice, BackendName, ModelId, Pose, RuntimeName } from '../core/types';
 
 export type ImageSource = 'user' | 'sample';
 
@@ -11,7 +11,11 @@ export interface ImageItem {
   status: 'decoding' | 'ready' | 'error';
   widthPx: number;
   heightPx: number;
-  thumbnail: ImageBitmap | null;
+  /**
+   * A JPEG file, not decoded pixels: 1,000 decoded thumbnails would hold ~1 GB. The views decode the ones on
+   * screen through the bounded thumbnail cache (media/thumbnailCache). Its size is thumbnailSizePx(image).
+   */
+  thumbnail: Blob | null;
   error: string | null;
 }
 
@@ -34,6 +38,10 @@ export interface CellResult {
   /** Inferences the image needed: 1 for the whole image, one per person crop; null when not run. */
   inferences: number | null;
   backend: BackendName | null;
+  /** The runtime that ran it (model × runtime × backend); absent for imports and results saved before runtimes were reported. */
+  runtime?: RuntimeName;
+  /** The model's own timing of its networks within `imageLatencyMs`, where its runtime can tell. */
+  networkMs?: number;
   requestId: number | null;
   error: string | null;
 }
@@ -50,14 +58,14 @@ export interface BatchState {
   total: number;
   done: number;
   startedAtMs: number | null;
-  /** Sliding mean of recent per-image wall times, for the time-left estimate. */
-  recentImageMs: number[];
+  /** Time left, from each model's measured cost per inference on this backend (core/timeLeft.ts); null before a measurement. */
+  estimatedMsLeft: number | null;
 }
 
 /** A problem shown where it happened (input, model, image); never an alert. */
 export interface Notice {
   id: number;
-  area: 'inputs' | 'models' | 'backend' | 'export' | 'webcam' | 'evaluation';
+  area: 'inputs' | 'models' | 'backend' | 'export' | 'webcam' | 'evaluation' | 'session';
   message: string;
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { fitImage, nearestKeypoint, type ImageToCanvas } from '../core/geometry';
-import type { SkeletonLayout } from '../core/skeletons';
+import { fitImage, nearestKeypoint, zoomedTransform, type ImageToCanvas, type ZoomView } from '../core/geometry';
+import type { KeypointLayout } from '../core/layouts';
 import type { Pose } from '../core/types';
 import { drawErrorLines, drawGroundTruthLayer, type ErrorLine, type GroundTruthLayer } from '../render/drawGroundTruth';
 import { drawImage, drawPoseLayer, pointRadiusFor } from '../render/drawPoses';
@@ -10,13 +10,10 @@ export interface CanvasLayer {
   label: string;
   colour: string;
   poses: readonly Pose[];
-  skeleton: SkeletonLayout;
+  skeleton: KeypointLayout;
 }
 
-export interface Zoom {
-  factor: number;
-  centerImagePx: { x: number; y: number };
-}
+export type Zoom = ZoomView;
 
 interface PoseCanvasProps {
   image: CanvasImageSource | null;
@@ -41,18 +38,6 @@ interface Hover {
   xCssPx: number;
   yCssPx: number;
   text: string;
-}
-
-/** Zoomed view: `factor` × the fitted scale, centred on `centerImagePx` (clamped to the image). */
-function zoomedTransform(fit: ImageToCanvas, zoom: Zoom, box: { width: number; height: number }, image: { width: number; height: number }): ImageToCanvas {
-  const scale = fit.scale * zoom.factor;
-  const clamp = (value: number, size: number, viewport: number) => {
-    const half = viewport / (2 * scale);
-    return size * scale <= viewport ? size / 2 : Math.min(size - half, Math.max(half, value));
-  };
-  const cx = clamp(zoom.centerImagePx.x, image.width, box.width);
-  const cy = clamp(zoom.centerImagePx.y, image.height, box.height);
-  return { scale, offsetXPx: box.width / 2 - cx * scale, offsetYPx: box.height / 2 - cy * scale };
 }
 
 /** An image with pose layers, fitted to its container; hover a keypoint for its name, score and model. */

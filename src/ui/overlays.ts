@@ -1,8 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { cropTargets } from '../core/evaluation/protocol';
 import { pairPosesWithAnnotations } from '../core/gtMatching';
-import { toCoco17 } from '../core/keypointMapping';
-import { COCO17, SKELETONS } from '../core/skeletons';
+import { groundTruthLayout, layoutMapping, mapPose } from '../core/layouts';
 import { useAppStore, type AppState } from '../store/appStore';
 import type { Column } from '../store/columns';
 import { effectiveProtocol } from '../store/evaluationSlice';
@@ -42,18 +41,21 @@ export function cellOverlay(
 ): CellOverlay {
   const layer: CanvasLayer | null =
     cell && cell.status === 'done'
-      ? { modelId: column.id, label: column.label, colour: column.colour, poses: cell.poses, skeleton: SKELETONS[column.layout] }
+      ? { modelId: column.id, label: column.label, colour: column.colour, poses: cell.poses, skeleton: column.layout }
       : null;
   const index = state.showGroundTruth ? groundTruthIndex(state.groundTruth, state.images) : null;
   const gtImage = index?.gtImageByAppImageId.get(image.id);
   if (!index || !gtImage) return { layer, groundTruth: null, errorLines: [] };
   const annotations = index.annotationsByGtImageId.get(gtImage.id) ?? [];
+  const gtLayout = groundTruthLayout(index.dataset).layout;
   const groundTruth: GroundTruthLayer = {
-    skeleton: COCO17,
+    skeleton: gtLayout,
     persons: annotations.map((a) => ({ keypoints: a.keypoints, ignored: a.iscrowd === 1 || a.num_keypoints === 0 })),
   };
-  if (!layer) return { layer, groundTruth, errorLines: [] };
-  const posesCoco = layer.poses.map((pose) => toCoco17(pose, column.layout));
+  // Error lines join each keypoint to its labelled point, so they need the poses in the ground truth's layout.
+  const mapping = layer ? layoutMapping(column.layout, gtLayout) : null;
+  if (!layer || !mapping) return { layer, groundTruth, errorLines: [] };
+  const posesCoco = layer.poses.map((pose) => mapPose(pose, mapping, gtLayout.keypointNames));
   let poseIndexByAnnotation: (number | null)[];
   if (column.kind === 'model' && effectiveProtocol(state) === 'crops') {
     // Under person crops each pose already knows its person.

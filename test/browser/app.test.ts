@@ -3,13 +3,15 @@
  * rotation, all seven models on several photos (picked and dropped), side-by-side view and PNG
  * export. One browser and one page for the whole file; the steps run in order and build on each other.
  */
+import { DEFAULT_MODEL_IDS as MANIFEST_DEFAULT_MODEL_IDS } from '../../src/inference/modelCatalogue';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWasmThreads } from '../../src/core/backendDecision';
-import { provenanceLineCount } from '../../src/core/evaluation/provenance';
-import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import { cellGrid } from '../../src/render/screenshot';
+import { expectCleanPages, exportScreenshot, rowTitles } from './exportScreenshotLayout';
 import {
+  BODY_MODELS,
   MODELS,
   PEOPLE_DIR,
   ROTATED_DIR,
@@ -26,9 +28,10 @@ import {
   type AppSession,
 } from './harness';
 
-const DEFAULT_MODEL_IDS = ['movenet-lightning', 'blazepose-lite'];
+const DEFAULT_MODEL_IDS = [...MANIFEST_DEFAULT_MODEL_IDS];
 /** Every model that runs on a whole image (all but the "landmarks given the box" variants). */
-const WHOLE_IMAGE_MODELS = MODELS.filter((m) => !m.givenBox);
+// The tfjs ones (seven): the export's panel layout below is for seven; the LiteRT entries have their own test (liteRt.test.ts).
+const WHOLE_IMAGE_MODELS = BODY_MODELS.filter((m) => !m.givenBox && m.runtime === 'tfjs');
 const ALL_MODEL_IDS = WHOLE_IMAGE_MODELS.map((m) => m.id);
 /** Picked through "Add images"; 121181 has three large people (the multi-person check). */
 const PICKED = ['000000121181.jpg', '000000030752.jpg', '000000463557.jpg'];
@@ -225,25 +228,26 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     expect(await compare.locator('.cell').count()).toBe(ALL_MODEL_IDS.length);
     expect(await compare.locator('.cell[data-status="done"]').count()).toBe(ALL_MODEL_IDS.length);
 
-    const state = await getState(page);
-    const image = state.images.find((im) => im.name === name);
-    if (!image) throw new Error(`${name} not in the store`);
-    // Without ground truth the only titled block is the provenance (core/evaluation/provenance.ts).
-    const provenanceBlock = [provenanceLineCount({ groundTruth: false, models: ALL_MODEL_IDS.length, importedPredictions: 0 })];
-    const expectedSingle = screenshotSizePx(ALL_MODEL_IDS.length, [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }], SCREENSHOT_LAYOUT.singleCellWidthPx, provenanceBlock);
+    // Seven models side by side: three panels to a line as on screen, within a slide's width (render/screenshotLayout.ts).
+    const expectedSingleWidthPx = cellGrid('sideBySide', ALL_MODEL_IDS.length).pageWidthPx;
+    expect(expectedSingleWidthPx).toBeLessThanOrEqual(2000);
 
     const exportPng = async () => {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
-      const path = await download.path();
-      const bytes = readFileSync(path);
-      const fileName = download.suggestedFilename();
-      expect(fileName).toMatch(/^keypoint-bench-.*\.png$/);
-      const size = pngSize(bytes);
-      await expect.poll(() => page.getByTestId('export-status').textContent(), { timeout: 10_000 }).toBe(`Saved ${fileName} (${size.width}×${size.height})`);
-      return size;
+      const shot = await exportScreenshot(page);
+      expect(shot.fileName).toMatch(/^keypoint-bench-.*\.png$/);
+      expectCleanPages(shot);
+      const size = shot.pngs[0]?.size ?? { width: 0, height: 0 };
+      await expect.poll(() => page.getByTestId('export-status').textContent(), { timeout: 10_000 }).toBe(`Saved ${shot.fileName} (${size.width}×${size.height})`);
+      return { size, shot };
     };
 
-    expect(await exportPng()).toEqual(expectedSingle);
+    const single = await exportPng();
+    expect(single.size.width).toBe(expectedSingleWidthPx);
+    // Three lines of panels (3 + 3 + 1), each caption naming its model in full.
+    expect(new Set(single.shot.layouts[0]?.cells.map((c) => c.box.yPx)).size).toBe(3);
+    const captions = single.shot.layouts[0]?.texts.filter((t) => t.role === 'caption').map((t) => t.text).join(' ') ?? '';
+    for (const model of MODELS.filter((m) => ALL_MODEL_IDS.includes(m.id))) expect(captions).toContain(model.name);
+    const expectedSingle = single.size;
 
     // "Copy screenshot" puts the same PNG on the clipboard.
     await app.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.baseUrl).origin });
@@ -262,35 +266,13 @@ describe('Keypoint Bench in Chromium (production build)', () => {
     await compare.waitFor({ state: 'detached' });
     await page.locator('.gallery').waitFor();
 
-    // Grid export captures the rows on screen: wait until the store's list matches what is in the viewport.
-    const rowsInViewport = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('.gallery-row')]
-          .filter((row) => {
-            const r = row.getBoundingClientRect();
-            return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
-          })
-          .map((row) => row.dataset.imageId),
-      );
-    // Layout settles (thumbnails, canvas sizes) after the grid comes back: wait until they agree.
-    await expect
-      .poll(
-        async () => {
-          const dom = await rowsInViewport();
-          const store = (await getState(page)).visibleImageIds;
-          return { agree: dom.length > 0 && JSON.stringify(dom) === JSON.stringify(store), dom, store };
-        },
-        { timeout: 15_000 },
-      )
-      .toMatchObject({ agree: true });
+    // The grid export holds every ready image (not only the rows on screen), seven cells to a line within a slide's width.
     const gridState = await getState(page);
     const ready = gridState.images.filter((im) => im.status === 'ready');
-    const visible = gridState.visibleImageIds.map((id) => ready.find((im) => im.id === id)).filter((im) => im !== undefined);
-    const rows = (visible.length > 0 ? visible : ready).slice(0, 12).map((im) => ({ imageSizePx: { width: im.widthPx, height: im.heightPx } }));
-    const gridSize = await exportPng();
-    const expectedGridWidth = 2 * SCREENSHOT_LAYOUT.marginPx + ALL_MODEL_IDS.length * SCREENSHOT_LAYOUT.gridCellWidthPx + (ALL_MODEL_IDS.length - 1) * SCREENSHOT_LAYOUT.gapPx;
-    expect(gridSize.width).toBe(expectedGridWidth);
-    expect(gridSize).toEqual(screenshotSizePx(ALL_MODEL_IDS.length, rows, SCREENSHOT_LAYOUT.gridCellWidthPx, provenanceBlock));
+    const grid = await exportPng();
+    expect(grid.size.width).toBe(cellGrid('grid', ALL_MODEL_IDS.length).pageWidthPx);
+    expect(grid.size.width).toBeLessThanOrEqual(2000);
+    expect(rowTitles(grid.shot)).toEqual(ready.map((im) => im.name));
   });
 
   it('made only same-origin requests, including the worker that fetched the weights', () => {

@@ -3,18 +3,20 @@
  * BlazePose lite, its table (real figures, no leaked tensors), the job of both models on every image
  * (consistent sums), the JSON export, and the benchmark in the screenshot.
  */
+import { DEFAULT_MODEL_IDS } from '../../src/inference/modelCatalogue';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWasmThreads } from '../../src/core/backendDecision';
-import { provenanceLineCount } from '../../src/core/evaluation/provenance';
-import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import { cellGrid } from '../../src/render/screenshot';
+import { expectCleanPages, exportScreenshot } from './exportScreenshotLayout';
 import type { BenchmarkReport } from '../../src/store/benchmarkRunner';
-import { PEOPLE_DIR, foreignRequests, getState, openApp, pngSize, waitForBackend, waitForCellsDone, type AppSession } from './harness';
+import { PEOPLE_DIR, foreignRequests, getState, openApp, waitForBackend, waitForCellsDone, type AppSession } from './harness';
 
 const IMAGES = ['000000000790.jpg', '000000234748.jpg'];
 const IMAGES_PER_RUN = 3;
-const JOB_MODELS = ['movenet-lightning', 'blazepose-lite'];
+/** The app's default selection (manifest `defaultSelected`), which the benchmark job runs. */
+const JOB_MODELS = [...DEFAULT_MODEL_IDS];
 let app: AppSession;
 
 beforeAll(async () => {
@@ -106,13 +108,16 @@ describe('benchmark view', () => {
     const state = await getState(page);
     const image = state.images.find((im) => im.name === IMAGES[0]);
     if (!image) throw new Error('image missing');
-    const [shot] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export screenshot' }).click()]);
-    const size = pngSize(readFileSync(await shot.path()));
-    const rows = [{ imageSizePx: { width: image.widthPx, height: image.heightPx } }];
-    // Titled blocks: the benchmark, and the provenance that every screenshot carries (no ground truth here).
-    const provenanceBlock = provenanceLineCount({ groundTruth: false, models: state.selectedModelIds.length, importedPredictions: 0 });
-    expect(size).toEqual(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [report.rows.length, provenanceBlock]));
-    expect(size.height).toBeGreaterThan(screenshotSizePx(state.selectedModelIds.length, rows, SCREENSHOT_LAYOUT.singleCellWidthPx, [provenanceBlock]).height);
+    const shot = await exportScreenshot(page);
+    expectCleanPages(shot);
+    expect(shot.pngs).toHaveLength(1);
+    expect(shot.pngs[0]?.size.width).toBe(cellGrid('sideBySide', state.selectedModelIds.length).pageWidthPx);
+    // Titled blocks: the benchmark, one line per row (wrapped, not cut), and the provenance that every
+    // screenshot carries (no ground truth here).
+    const texts = shot.layouts[0]?.texts ?? [];
+    expect(texts.filter((t) => t.role === 'heading').map((t) => t.text)).toEqual(['Benchmark (this device)', 'Provenance']);
+    const lines = texts.filter((t) => t.role === 'line').map((t) => t.text).join(' ');
+    for (const row of report.rows) expect(lines).toContain(`${row.displayName} · ${row.backend}`);
     expect(foreignRequests(app.requests, app.baseUrl)).toEqual([]);
   });
 });

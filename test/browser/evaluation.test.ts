@@ -22,13 +22,14 @@ import { posesToCocoResults } from '../../src/core/evaluation/conversion';
 import { evaluateColumn, type ImageLatency, type ModelMetrics } from '../../src/core/evaluation/evaluateColumn';
 import { parseCsv } from '../unit/evaluation/csvReader';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from '../../src/core/evaluation/protocol';
-import { provenanceLineCount } from '../../src/core/evaluation/provenance';
 import { pairPosesWithAnnotations } from '../../src/core/gtMatching';
-import { toCoco17 } from '../../src/core/keypointMapping';
-import { COCO17 } from '../../src/core/skeletons';
+import { toCoco17 } from '../layoutHelpers';
+import { COCO17 } from '../../src/core/layouts/builtinLayouts';
+import { layoutById } from '../../src/core/layouts';
 import type { Pose } from '../../src/core/types';
 import { modelInfo } from '../../src/inference/modelCatalogue';
-import { SCREENSHOT_LAYOUT, screenshotSizePx } from '../../src/render/screenshot';
+import { cellGrid } from '../../src/render/screenshot';
+import { expectCleanPages, exportScreenshot, rowTitles } from './exportScreenshotLayout';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../../src/store/appStore';
 import {
   PEOPLE_DIR,
@@ -132,9 +133,10 @@ async function metricsRows(page: Page): Promise<MetricsRow[]> {
     rows.map((row) => ({
       columnId: row.getAttribute('data-column-id') ?? '',
       label: row.querySelector('th')?.textContent?.trim() ?? '',
-      AP: row.querySelector('td[data-stat=AP]')?.textContent ?? '',
-      AR: row.querySelector('td[data-stat=AR]')?.textContent ?? '',
-      PCK: row.querySelector('td[data-stat=PCK]')?.textContent ?? '',
+      // The value itself; its interval sits beside it in span.ci.
+      AP: row.querySelector('td[data-stat=AP] .value')?.textContent ?? '',
+      AR: row.querySelector('td[data-stat=AR] .value')?.textContent ?? '',
+      PCK: row.querySelector('td[data-stat=PCK] .value')?.textContent ?? '',
       images: row.querySelector('td[data-stat=images]')?.textContent ?? '',
       noPose: row.querySelector('td[data-stat=no-pose]')?.textContent ?? '',
     })),
@@ -211,7 +213,7 @@ function nodeModelMetrics(state: StateSnapshot, modelId: string, protocol: Evalu
     const cell = state.results[cellKey(image.id, modelId, protocol)];
     if (!gtImage || cell?.status !== 'done') continue;
     imageIdsEvaluated.push(gtImage.id);
-    results.push(...posesToCocoResults(gtImage.id, cell.poses, layout));
+    results.push(...posesToCocoResults(gtImage.id, cell.poses, layoutById(layout), COCO17));
     if (cell.imageLatencyMs !== null) latencies.push({ imageMs: cell.imageLatencyMs, inferences: cell.inferences ?? 1 });
   }
   return evaluateColumn({ columnId: modelId, displayName: modelId, protocol, gt, imageIdsEvaluated, results, latencies, pck, oneResultPerCrop: protocol === 'crops' });
@@ -478,26 +480,42 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     await verdict.getByLabel('AP ≥', { exact: true }).fill(String(apTarget));
     await verdict.getByLabel('PCK@0.2 ≥', { exact: true }).fill('');
     await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill('');
-    const passes = () => verdict.locator('li[data-column-id]').evaluateAll((items) => items.map((li) => [li.getAttribute('data-column-id'), li.getAttribute('data-pass')]));
-    await expect
-      .poll(passes)
-      .toEqual([
-        ...MODEL_IDS.map((id) => [id, String(id === highId)]),
-        [externalId, String(noisy.stats.AP >= apTarget)],
-      ]);
-    console.log(`verdict: AP ≥ ${apTarget} (between ${lowId} ${lowAp.toFixed(3)} and ${highId} ${highAp.toFixed(3)}; imported ${noisy.stats.AP.toFixed(3)})`);
-    expect(await verdict.locator(`li[data-column-id="${lowId}"]`).textContent()).toMatch(new RegExp(`^FAIL · .* · AP ${lowAp.toFixed(3)} \\(≥ ${apTarget.toFixed(3)}\\) ✗$`));
+    // The verdict is judged on the bootstrap intervals (computed in the analysis worker): wait for them.
+    await expect.poll(() => page.getByTestId('intervals-status').getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    const outcomes = () => verdict.locator('li[data-column-id]').evaluateAll((items) => items.map((li) => [li.getAttribute('data-column-id'), li.getAttribute('data-outcome')]));
+    /** Each column's AP interval as the table shows it (span.ci's data-ci), which must hold its AP. */
+    const apIntervals = async () => {
+      const pairs = await page.getByTestId('metrics-table').locator('tbody tr[data-column-id]').evaluateAll((rows) =>
+        rows.map((row) => [row.getAttribute('data-column-id') ?? '', row.querySelector('td[data-stat=AP] .ci')?.getAttribute('data-ci') ?? ''] as const),
+      );
+      return new Map(pairs.map(([id, ci]) => [id, ci.split(',').map(Number) as [number, number]]));
+    };
+    /** The three outcomes by their definition: the whole interval meets the target, misses it, or straddles it. */
+    const expectedOutcome = ([lower, upper]: [number, number], target: number) => (lower >= target ? 'pass' : upper < target ? 'fail' : 'inconclusive');
+    let intervals = await apIntervals();
+    for (const id of columnIds) {
+      const [lower, upper] = intervals.get(id) ?? [Number.NaN, Number.NaN];
+      const ap = metricsOf(id)?.stats.AP ?? Number.NaN;
+      expect(lower, `${id}: AP ${ap} in [${lower}, ${upper}]`).toBeLessThanOrEqual(ap);
+      expect(upper, `${id}: AP ${ap} in [${lower}, ${upper}]`).toBeGreaterThanOrEqual(ap);
+    }
+    await expect.poll(outcomes).toEqual(columnIds.map((id) => [id, expectedOutcome(intervals.get(id)!, apTarget)]));
+    console.log(`verdict: AP ≥ ${apTarget} (between ${lowId} ${lowAp.toFixed(3)} and ${highId} ${highAp.toFixed(3)}; imported ${noisy.stats.AP.toFixed(3)}): ${JSON.stringify(await outcomes())}; intervals ${JSON.stringify([...intervals])}`);
+    const lowText = (await verdict.locator(`li[data-column-id="${lowId}"]`).textContent()) ?? '';
+    expect(lowText).toMatch(new RegExp(`^(PASS|FAIL|INCONCLUSIVE) · .* · AP ${lowAp.toFixed(3)} \\[[−\\d.]+, [−\\d.]+\\] vs ≥ ${apTarget.toFixed(3)}: (pass|fail|inconclusive, about [\\d,]+ more labelled people would likely settle it)$`));
+    expect(await page.getByTestId('verdict-basis').textContent()).toMatch(/^dataset-wide: \d+ images?, \d+ labelled (people|person); 95% bootstrap intervals, 1,000 resamples of the images, seed 1$/);
 
-    // A latency target instead: the models are measured, the imported predictions have no latency (undecided).
+    // A latency target instead: the models are measured, the imported predictions have no latency (not decided).
     const slowest = Math.max(...MODEL_IDS.map((id) => crops[id]?.medianImageLatencyMs ?? Number.POSITIVE_INFINITY));
     await verdict.getByLabel('AP ≥', { exact: true }).fill('');
     await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill(String(Math.ceil(slowest + 1)));
-    await expect.poll(passes).toEqual([...MODEL_IDS.map((id) => [id, 'true']), [externalId, 'null']]);
-    expect(await verdict.locator(`li[data-column-id="${externalId}"]`).textContent()).toMatch(/^NOT DECIDED · GT \+ 4% noise · latency not measured \(≤ \d+\.0 ms\/image\) \?$/);
+    await expect.poll(async () => (await outcomes()).find(([id]) => id === externalId)?.[1]).toBe('none');
+    expect(await verdict.locator(`li[data-column-id="${externalId}"]`).textContent()).toMatch(/^NOT DECIDED · GT \+ 4% noise · median latency not measured \(target ≤ \d+\.0 ms\)$/);
     // Back to the AP split for the exports.
     await verdict.getByLabel('Median latency per image ≤', { exact: true }).fill('');
     await verdict.getByLabel('AP ≥', { exact: true }).fill(String(apTarget));
-    await expect.poll(passes).toEqual([...MODEL_IDS.map((id) => [id, String(id === highId)]), [externalId, String(noisy.stats.AP >= apTarget)]]);
+    intervals = await apIntervals();
+    await expect.poll(outcomes).toEqual(columnIds.map((id) => [id, expectedOutcome(intervals.get(id)!, apTarget)]));
 
     const table = await metricsRows(page);
     // CSV: one row per column, in table order, with the table's values in full precision.
@@ -520,6 +538,9 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
         expect(fmt3(Number(row[col(csvName)])), `${id} ${stat}`).toBe(shown?.[stat]);
       }
       expect(Number(row[col('AP')])).toBeCloseTo(metrics?.stats.AP ?? Number.NaN, 12);
+      // The AP interval in full precision, the one the table shows.
+      expect([Number(row[col('AP_ci_low')]), Number(row[col('AP_ci_high')])], `${id} AP interval`).toEqual(intervals.get(id));
+      expect(row[col('ci_resamples')]).toBe('1000');
       expect(`${row[col('images_evaluated')]}/${row[col('images_total')]}`).toBe(shown?.images);
       // Provenance on every row: the ground truth's sha256 is of the dropped file's bytes; weights from the manifest.
       expect(row[col('gt_file')]).toBe('annotations.json');
@@ -539,6 +560,8 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
       metrics: { columnId: string; displayName: string; stats: Record<string, number> }[];
       targets: { apMin: number | null };
       verdict: { columnId: string; pass: boolean | null }[];
+      intervalVerdict: { columnId: string; outcome: string | null }[];
+      intervals: { resamples: number; seed: number; columns: { columnId: string; intervals: Record<string, { lower: number; upper: number }> }[] };
       provenance: { groundTruth: { sha256: string }; protocol: string; models: { id: string }[]; confidenceThreshold: number };
     };
     expect(report.protocol).toBe('crops');
@@ -552,7 +575,9 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     // `score` path) gives the same file on the same images, to the last bit.
     expect(report.metrics.find((m) => m.columnId === externalId)?.stats, 'imported predictions: the 10 stats').toEqual(noisy.stats);
     expect(report.targets.apMin).toBe(apTarget);
-    expect(report.verdict.map((v) => [v.columnId, String(v.pass)])).toEqual(await passes());
+    expect(report.intervalVerdict.map((v) => [v.columnId, v.outcome ?? 'none'])).toEqual(await outcomes());
+    expect(report.intervals.columns.map((c) => [c.columnId, [c.intervals['AP']?.lower, c.intervals['AP']?.upper]])).toEqual(columnIds.map((id) => [id, intervals.get(id)]));
+    expect([report.intervals.resamples, report.intervals.seed]).toEqual([1000, 1]);
 
     // Zip: one results.json per column, each a valid COCO results list for this ground truth that scores, in Node,
     // to the column's AP in the table.
@@ -591,60 +616,23 @@ describe('evaluation against the user\'s ground truth, in Chromium (production b
     expect(metricsPngSize.width).toBeGreaterThan(400);
     expect(metricsPngSize.height).toBeGreaterThan(300);
 
-    // Sidebar "Export screenshot" of the gallery: its height includes one verdict line per column.
+    // Sidebar "Export screenshot" of the gallery: every ready image (not only the rows on screen), then the dataset-wide
+    // blocks under their own headings: the verdict (a line per column), the published figures, the provenance.
     await showTab(page, 'Gallery');
-    const rowsInViewport = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>('.gallery-row')]
-          .filter((row) => {
-            const r = row.getBoundingClientRect();
-            return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
-          })
-          .map((row) => row.dataset.imageId),
-      );
-    // The rows on screen settle after the grid comes back (thumbnails drawn, canvases sized): export once the
-    // store's list has agreed with the viewport for a second, and again if it moved while exporting.
-    const settledVisibleIds = async (): Promise<string[]> => {
-      let agreedSince: number | null = null;
-      let last = '';
-      await expect
-        .poll(
-          async () => {
-            const dom = await rowsInViewport();
-            const store = (await getState(page)).visibleImageIds;
-            const now = JSON.stringify(store);
-            const agree = dom.length > 0 && JSON.stringify(dom) === now;
-            agreedSince = agree && now === last ? (agreedSince ?? Date.now()) : agree ? Date.now() : null;
-            last = now;
-            return { settled: agreedSince !== null && Date.now() - agreedSince >= 1000, dom, store };
-          },
-          { timeout: 20_000, interval: 250 },
-        )
-        .toMatchObject({ settled: true });
-      return (await getState(page)).visibleImageIds;
-    };
-    let screenshot: Download | null = null;
-    let visibleIds: string[] = [];
-    for (let attempt = 1; attempt <= 3 && !screenshot; attempt++) {
-      visibleIds = await settledVisibleIds();
-      const exported = await download(page, page.getByRole('button', { name: 'Export screenshot' }));
-      if (JSON.stringify((await getState(page)).visibleImageIds) === JSON.stringify(visibleIds)) screenshot = exported;
-      else console.log(`screenshot attempt ${attempt}: the rows on screen changed while exporting`);
-    }
-    if (!screenshot) throw new Error('the rows on screen kept changing during three screenshot exports');
     const gridState = await getState(page);
-    const visible = visibleIds.map((id) => gridState.images.find((im) => im.id === id && im.status === 'ready')).filter((im) => im !== undefined);
-    expect(visible.length).toBeGreaterThan(0);
-    const screenshotRows = visible.slice(0, 12).map((im) => ({ imageSizePx: { width: im.widthPx, height: im.heightPx } }));
-    expect(screenshot.fileName).toMatch(/^keypoint-bench-.*\.png$/);
-    const size = pngSize(screenshot.bytes);
-    // Sections: the verdict (a line per column), the published figures (one per model + the note), and the provenance
-    // (version, ground truth name and sha256, scored, backend, threshold, a line per model and per import).
-    const sectionLines = [columnIds.length, MODEL_IDS.length + 1, provenanceLineCount({ groundTruth: true, models: MODEL_IDS.length, importedPredictions: 1 })];
-    expect(size).toEqual(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx, sectionLines));
-    expect(size.height).toBeGreaterThan(screenshotSizePx(columnIds.length, screenshotRows, SCREENSHOT_LAYOUT.gridCellWidthPx).height);
-    console.log(`screenshot: ${size.width}×${size.height}, ${screenshotRows.length} rows × ${columnIds.length} columns + ${sectionLines.join('/')} verdict/published/provenance lines`);
-    await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${screenshot.fileName} (${size.width}×${size.height})`);
+    const ready = gridState.images.filter((im) => im.status === 'ready');
+    expect(ready.length).toBeGreaterThan(0);
+    const screenshot = await exportScreenshot(page);
+    expect(screenshot.fileName).toMatch(/^keypoint-bench-.*\.(png|zip)$/);
+    expectCleanPages(screenshot);
+    expect(rowTitles(screenshot)).toEqual(ready.map((im) => im.name));
+    const size = screenshot.pngs[0]?.size ?? { width: 0, height: 0 };
+    expect(size.width).toBe(cellGrid('grid', columnIds.length).pageWidthPx);
+    const headings = screenshot.layouts[0]?.texts.filter((t) => t.role === 'heading').map((t) => t.text) ?? [];
+    expect(headings[0]).toMatch(/^Verdict — whole dataset: \d+ images?, \d+ labelled (person|people); 95% bootstrap intervals \(1,000 resamples of \d+ images, seed 1\)$/);
+    expect(headings.slice(1)).toEqual(['Published figures (other conditions)', 'Provenance']);
+    console.log(`screenshot: ${screenshot.pngs.map((p) => `${p.size.width}×${p.size.height}`).join(', ')}, ${ready.length} rows × ${columnIds.length} columns`);
+    if (screenshot.pngs.length === 1) await expect.poll(() => page.getByTestId('export-status').textContent()).toBe(`Saved ${screenshot.fileName} (${size.width}×${size.height})`);
   });
 
   it('shows the worst images first (lowest mean OKS, as in Node), and a keypoint filter re-ranks them by that keypoint', async () => {

@@ -8,7 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findChromium } from '../../scripts/chromium.mjs';
 import type { CellResult, ImageItem } from '../../src/store/types';
+import { layoutById, type LayoutKind } from '../../src/core/layouts';
+import { MODELS as MANIFEST_MODELS } from '../../src/inference/modelCatalogue';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const DIST_DIR = join(REPO_ROOT, 'dist');
@@ -17,21 +20,20 @@ export const ROTATED_DIR = join(REPO_ROOT, 'test', 'fixtures', 'rotated');
 export const BROWSER_FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures', 'browser');
 
 /**
- * The models' display names, in the app's order, with their ids; `givenBox`: a "landmarks given the box"
- * variant, which runs only under person crops with ground truth.
+ * The models' display names, in the app's order, with their ids, from the manifest (the one place model ids live);
+ * `givenBox`: a "landmarks given the box" variant, which runs only under person crops with ground truth; `kind`:
+ * what its layout covers (body, hand, face).
  */
-export const MODELS: readonly { id: string; name: string; givenBox?: true }[] = [
-  { id: 'movenet-lightning', name: 'MoveNet SinglePose Lightning' },
-  { id: 'movenet-thunder', name: 'MoveNet SinglePose Thunder' },
-  { id: 'movenet-multipose', name: 'MoveNet MultiPose Lightning' },
-  { id: 'blazepose-lite', name: 'BlazePose lite' },
-  { id: 'blazepose-full', name: 'BlazePose full' },
-  { id: 'blazepose-heavy', name: 'BlazePose heavy' },
-  { id: 'posenet-mobilenet', name: 'PoseNet (MobileNetV1)' },
-  { id: 'blazepose-lite-box', name: 'BlazePose lite — landmarks given the box', givenBox: true },
-  { id: 'blazepose-full-box', name: 'BlazePose full — landmarks given the box', givenBox: true },
-  { id: 'blazepose-heavy-box', name: 'BlazePose heavy — landmarks given the box', givenBox: true },
-];
+export const MODELS: readonly { id: string; name: string; givenBox?: true; kind: LayoutKind; runtime: string }[] = MANIFEST_MODELS.map((m) => ({
+  id: m.id,
+  name: m.displayName,
+  runtime: m.runtime,
+  ...(m.personInput === 'box' ? { givenBox: true as const } : {}),
+  kind: layoutById(m.keypointLayout).kind,
+}));
+
+/** The body models: the ones COCO person ground truth can score. */
+export const BODY_MODELS = MODELS.filter((m) => m.kind === 'body');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -42,11 +44,25 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
+/** CHROMIUM_PATH or a standard install, looked up as `npm test`'s first step does (scripts/chromium.mjs). */
+/** Chromium's fake camera, fed the frames of `feedPath` (Y4M or MJPEG), with permission granted. */
+export const fakeCameraArgs = (feedPath: string): string[] => ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${feedPath}`];
+
+/** Waits until the live view draws frames with poses on them: FPS over the last 2 s and keypoints in the last frame. */
+export async function waitForLiveKeypoints(page: Page, timeoutMs = 120_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-testid=webcam-stats]');
+      return Number(el?.getAttribute('data-fps')) > 0 && Number(el?.getAttribute('data-keypoints')) > 0;
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
+}
+
 export function chromiumPath(): string {
-  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(`Chromium not found at ${path}: install it with \`apt-get install chromium\` or set CHROMIUM_PATH to a Chromium/Chrome binary.`);
-  }
+  const { path, problem } = findChromium();
+  if (path === null) throw new Error(problem);
   return path;
 }
 
@@ -70,6 +86,8 @@ export interface AppSession {
   requests: string[];
   /** Page errors and console errors, for failure messages. */
   pageErrors: string[];
+  /** Stops scripts/serve.mjs (the page stays open): nothing can come from the network after this. */
+  stopServer: () => void;
   close: () => Promise<void>;
 }
 
@@ -77,10 +95,12 @@ export interface SessionOptions {
   /** Extra Chromium switches, e.g. the fake camera ones. */
   extraArgs?: string[];
   viewport?: { width: number; height: number };
+  /** Runs before the first navigation, e.g. to add init scripts or listeners that must see the first load. */
+  beforeGoto?: (context: BrowserContext, page: Page) => Promise<void>;
 }
 
 /** Starts scripts/serve.mjs on a free port and resolves with the URL it prints. */
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+export async function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'serve.mjs'), '--port', String(port)], {
     cwd: REPO_ROOT,
@@ -133,6 +153,7 @@ export async function openApp(options: SessionOptions = {}): Promise<AppSession>
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console.error: ${message.text()}`);
     });
+    await options.beforeGoto?.(context, page);
     await page.goto(server.url);
     await page.waitForFunction(() => 'keypointBench' in window);
     const ctx = context;
@@ -142,6 +163,7 @@ export async function openApp(options: SessionOptions = {}): Promise<AppSession>
       page,
       requests,
       pageErrors,
+      stopServer: () => server.child.kill(),
       close: async () => {
         await ctx.close().catch(() => undefined);
         server.child.kill();
@@ -204,7 +226,18 @@ export async function waitForBackend(page: Page, timeoutMs = 120_000): Promise<s
 export async function selectModels(page: Page, names: readonly string[]): Promise<void> {
   for (const model of MODELS) {
     const box = page.getByRole('checkbox', { name: model.name, exact: true });
-    await box.setChecked(names.includes(model.name));
+    const wanted = names.includes(model.name);
+    // The list moves while models load (progress bars and settings appear under the ticked ones), so a click can
+    // land beside a box that was stable a moment before: try again, then insist.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await box.setChecked(wanted, { timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+    if ((await box.isChecked()) !== wanted) throw new Error(`${model.name}: the checkbox is ${wanted ? 'not ' : ''}ticked after three clicks`);
   }
 }
 
@@ -241,10 +274,13 @@ export interface GalleryCell {
   caption: string;
 }
 
-/** Every gallery cell on screen: image name, model, data-status, data-poses, caption. */
+/**
+ * Every gallery cell: image name, model, data-status, data-poses, caption. The gallery is virtualised (only
+ * rows near the screen are in the DOM), so rows not mounted are read from the store, with an empty caption.
+ */
 export async function galleryCells(page: Page): Promise<GalleryCell[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.gallery-row')].flatMap((row) =>
+  return page.evaluate(() => {
+    const mounted = [...document.querySelectorAll<HTMLElement>('.gallery-row')].flatMap((row) =>
       [...row.querySelectorAll<HTMLElement>('.cell[data-model-id]')].map((cell) => ({
         image: row.dataset.imageName ?? '',
         modelId: cell.dataset.modelId ?? '',
@@ -252,8 +288,29 @@ export async function galleryCells(page: Page): Promise<GalleryCell[]> {
         poses: cell.dataset.poses ? Number(cell.dataset.poses) : null,
         caption: cell.querySelector('figcaption')?.textContent ?? '',
       })),
-    ),
-  );
+    );
+    type S = {
+      images: { id: string; name: string; status: string }[];
+      selectedModelIds: string[];
+      results: Record<string, { status: string; poses: unknown[] } | undefined>;
+      groundTruth: unknown;
+      evaluationProtocol: string;
+    };
+    const bench = (window as unknown as { keypointBench?: { getState: () => S } }).keypointBench;
+    if (!bench) return mounted;
+    const s = bench.getState();
+    const shown = new Set(mounted.map((c) => c.image));
+    const crops = s.groundTruth !== null && s.evaluationProtocol === 'crops';
+    const unmounted = s.images
+      .filter((im) => !shown.has(im.name) && im.status !== 'error')
+      .flatMap((im) =>
+        s.selectedModelIds.map((modelId) => {
+          const cell = s.results[crops ? `${im.id}|${modelId}|crops` : `${im.id}|${modelId}`];
+          return { image: im.name, modelId, status: cell?.status ?? 'waiting', poses: cell?.status === 'done' ? cell.poses.length : null, caption: '' };
+        }),
+      );
+    return [...mounted, ...unmounted];
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toCoco17 } from '../../src/core/keypointMapping';
+import { toCoco17 } from '../layoutHelpers';
 import type { KeypointLayoutId, Pose } from '../../src/core/types';
 import { decodeImageFile } from '../../src/node/nodeImages';
 import { MODELS, PEOPLE_DIR, REPO_ROOT, getState, openApp, selectModels, waitForBackend, waitForCellsDone, type AppSession, type StateSnapshot } from './harness';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_FIXTURES_DIR, foreignRequests, getState, openApp, waitForBackend, type AppSession } from './harness';
+import { BROWSER_FIXTURES_DIR, fakeCameraArgs, foreignRequests, getState, openApp, waitForBackend, waitForLiveKeypoints, type AppSession } from './harness';
 
 const FEED = join(BROWSER_FIXTURES_DIR, 'webcam-person.mjpeg');
 
@@ -14,7 +14,7 @@ let app: AppSession;
 beforeAll(async () => {
   if (!existsSync(FEED)) throw new Error(`${FEED} missing: run node test/fixtures/browser/make-webcam-mjpeg.mjs`);
   app = await openApp({
-    extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${FEED}`],
+    extraArgs: fakeCameraArgs(FEED),
   });
 });
 
@@ -34,14 +34,7 @@ describe('webcam', () => {
     await canvas.waitFor({ timeout: 30_000 });
     const stats = page.getByTestId('webcam-stats');
     // Frames are drawn with poses on them: FPS over the last 2 s and keypoints in the last frame.
-    await page.waitForFunction(
-      () => {
-        const el = document.querySelector('[data-testid=webcam-stats]');
-        return Number(el?.getAttribute('data-fps')) > 0 && Number(el?.getAttribute('data-keypoints')) > 0;
-      },
-      undefined,
-      { timeout: 120_000, polling: 250 },
-    );
+    await waitForLiveKeypoints(page);
     const fps = Number(await stats.getAttribute('data-fps'));
     const keypoints = Number(await stats.getAttribute('data-keypoints'));
     console.log(`webcam: ${fps} FPS, ${keypoints} keypoints drawn; ${await stats.textContent()}`);

@@ -15,12 +15,15 @@ import { parseGroundTruth } from '../../src/core/coco/parseGroundTruth';
 import type { CocoKeypointsGroundTruth } from '../../src/core/coco/cocoTypes';
 import type { MetricsJson } from '../../src/core/evaluation/exportMetrics';
 import { FIXTURE_DIR as COCO_EVAL_DIR, loadExpected, loadRawResults } from '../unit/metrics/cocoFixtures';
-import { PEOPLE_FIXTURE_DIR, REPO_ROOT, requireModelFiles } from './realModelHarness';
+import { DEFAULT_MODEL_IDS } from '../../src/inference/modelCatalogue';
+import { PEOPLE_FIXTURE_DIR, REPO_ROOT, modelsWhere, requireModelFiles } from './realModelHarness';
 
 const BIN = join(REPO_ROOT, 'bin', 'keypoint-bench.mjs');
 const GT_PATH = join(PEOPLE_FIXTURE_DIR, 'annotations.json');
-const CROPS_MODELS = ['movenet-lightning', 'movenet-thunder'];
-const WHOLE_MODELS = ['movenet-lightning', 'blazepose-lite'];
+/** MoveNet's single-pose models (Lightning and Thunder today), whose crop scores were measured below. */
+const CROPS_MODELS = modelsWhere({ family: 'movenet', multiPerson: false }).map((m) => m.id);
+/** What `eval` runs without --models: the manifest's default selection. */
+const WHOLE_MODELS = [...DEFAULT_MODEL_IDS];
 /** Non-crowd persons with labelled keypoints in the fixture: the crops (and the persons COCO scores). */
 const SCORABLE_PERSONS = 35;
 
@@ -116,7 +119,7 @@ describe('keypoint-bench eval', () => {
     const progress = run.stderr.split('\n').filter((line) => /^image \d+\/8 · /.test(line));
     expect(progress).toHaveLength(16);
     // Per image, with the crops it took: "214 ms/image (4 crops × 53.5 ms)".
-    expect(progress[0]).toMatch(/^image 1\/8 · movenet-lightning · \d+(\.\d)? ms\/image( \(\d+ crops × \d+(\.\d)? ms\))?$/);
+    expect(progress[0]).toMatch(new RegExp(`^image 1/8 · ${CROPS_MODELS[0]} · \\d+(\\.\\d)? ms/image( \\(\\d+ crops × \\d+(\\.\\d)? ms\\))?$`));
     // The table on stdout.
     expect(run.stdout).toMatch(/^Protocol: crops\. Person crops:/);
     for (const m of metrics.metrics) expect(run.stdout).toContain(`${m.displayName} [${m.columnId}]`);
@@ -170,14 +173,15 @@ describe('keypoint-bench eval', () => {
     for (const image of gt.images) if (image.file_name && image.file_name !== skipped) copyFileSync(join(PEOPLE_FIXTURE_DIR, image.file_name), join(images, image.file_name));
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'rotated', 'upright.jpg'), join(images, 'stranger.jpg'));
     writeFileSync(join(images, 'notes.txt'), 'not an image');
-    const { run, out, metrics } = await evalRun('whole', ['movenet-lightning'], 'threads', ['--threads', '2'], images);
+    const model = WHOLE_MODELS[0]!;
+    const { run, out, metrics } = await evalRun('whole', [model], 'threads', ['--threads', '2'], images);
     expect(run.stderr).toMatch(/^warning: 1 image\(s\) without ground truth, skipped: stranger\.jpg$/m);
     expect(run.stderr).toMatch(/^warning: 1 ground-truth image\(s\) without a file, not scored: 000000463557\.jpg$/m);
     expect(metrics.metrics[0]!.imagesEvaluated).toBe(7);
     expect(metrics.metrics[0]!.imagesTotal).toBe(8);
     // Same detections as the single-threaded whole run, minus the missing image, in the same order.
-    const single = readJson<{ image_id: number }[]>(join(tmp, 'whole', 'movenet-lightning.results.json'));
-    const threaded = readJson<{ image_id: number }[]>(join(out, 'movenet-lightning.results.json'));
+    const single = readJson<{ image_id: number }[]>(join(tmp, 'whole', `${model}.results.json`));
+    const threaded = readJson<{ image_id: number }[]>(join(out, `${model}.results.json`));
     expect(threaded).toEqual(single.filter((r) => r.image_id !== 463557));
   });
 });
@@ -201,7 +205,7 @@ describe('errors: one line on stderr, non-zero status', () => {
   it.each([
     ['a missing file', () => ['score', '--gt', join(tmp, 'nope.json'), '--results', join(tmp, 'nope.json')], 1, /cannot read ground truth .*nope\.json: no such file/],
     ['a file that is not JSON', () => ['score', '--gt', GT_PATH, '--results', join(PEOPLE_FIXTURE_DIR, 'SOURCES.md')], 1, /results file is not JSON/],
-    ['an unknown model id', () => ['eval', '--images', PEOPLE_FIXTURE_DIR, '--gt', GT_PATH, '--models', 'movenet-lightning,openpose'], 2, /unknown model id 'openpose'/],
+    ['an unknown model id', () => ['eval', '--images', PEOPLE_FIXTURE_DIR, '--gt', GT_PATH, '--models', `${WHOLE_MODELS[0]},openpose`], 2, /unknown model id 'openpose'/],
     ['a bad --protocol', () => ['eval', '--images', PEOPLE_FIXTURE_DIR, '--gt', GT_PATH, '--protocol', 'boxes'], 2, /--protocol must be whole or crops, got 'boxes'/],
     ['a ground truth that is not COCO', () => {
       writeFileSync(join(tmp, 'list.json'), '[1, 2, 3]');

@@ -14,11 +14,12 @@ import type { CocoKeypointsGroundTruth } from '../../src/core/coco/cocoTypes';
 import { processImage, loadAdapters } from '../../src/cli/imageProcessor';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
 import { decodeImageFile } from '../../src/node/nodeImages';
-import { MODELS_DIR, PEOPLE_FIXTURE_DIR, readPeopleFixture, requireModelFiles, startWasmBackend } from './realModelHarness';
+import { MODELS_DIR, PEOPLE_FIXTURE_DIR, modelWhere, readPeopleFixture, requireModelFiles, startWasmBackend } from './realModelHarness';
 
 const FACTOR = 3;
 const PCK_ALPHA = 0.05;
-const MODEL_IDS = ['movenet-thunder', 'blazepose-full-box'];
+/** A model that sees the crop, and one given the box on the whole image: both spaces must scale. */
+const MODEL_IDS = [modelWhere({ family: 'movenet', multiPerson: false }), modelWhere({ personInput: 'box' })];
 const fixture = readPeopleFixture();
 const image = fixture.images.find((i) => i.id === 30752);
 const subject = fixture.annotations.find((a) => a.image_id === 30752 && a.iscrowd === 0 && a.num_keypoints > 0);

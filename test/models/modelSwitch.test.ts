@@ -7,18 +7,23 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelId, Pose } from '../../src/core/types';
-import { PEOPLE_FIXTURE_DIR, loadAdapter, loadImageTensor, requireModelFiles, startWasmBackend } from './realModelHarness';
+import { PEOPLE_FIXTURE_DIR, imageTensorOf, loadAdapter, loadImage, modelWhere, releaseImage, requireModelFiles, startWasmBackend, type RgbImage } from './realModelHarness';
 
-const SWITCH_SEQUENCE: readonly ModelId[] = ['movenet-lightning', 'blazepose-lite', 'posenet-mobilenet', 'movenet-lightning', 'blazepose-lite'];
+/** One model of each family (the first single-person, whole-image one of each in the manifest), then back to the first two. */
+const [FIRST, SECOND, THIRD] = (['movenet', 'blazepose', 'posenet'] as const).map((family) => modelWhere({ family, multiPerson: false, fullPipeline: true }));
+const SWITCH_SEQUENCE: readonly ModelId[] = [FIRST!, SECOND!, THIRD!, FIRST!, SECOND!];
 
 describe('model switch', () => {
-  let image: tf.Tensor3D | null = null;
+  let image: RgbImage | null = null;
   beforeAll(async () => {
     requireModelFiles([...new Set(SWITCH_SEQUENCE)]);
     await startWasmBackend();
-    image = await loadImageTensor(join(PEOPLE_FIXTURE_DIR, '000000234748.jpg'));
+    image = await loadImage(join(PEOPLE_FIXTURE_DIR, '000000234748.jpg'));
+    imageTensorOf(image); // the image's own tensor, made before the baseline (the pipeline makes it once per image)
   });
-  afterAll(() => image?.dispose());
+  afterAll(() => {
+    if (image) releaseImage(image);
+  });
 
   it(`${SWITCH_SEQUENCE.join(' → ')}: memory back to baseline each time, same poses on return`, async () => {
     if (!image) throw new Error('no image');
@@ -29,7 +34,7 @@ describe('model switch', () => {
       expect(tf.memory().numTensors, `${id} holds its weights as tensors`).toBeGreaterThan(baseline.numTensors);
       let poses: Pose[];
       try {
-        poses = await adapter.estimate(image, { mode: 'still' });
+        ({ poses } = await adapter.estimate(image, { mode: 'still' }));
         expect(poses.length, `${id} finds the person`).toBe(1);
       } finally {
         adapter.dispose();

@@ -6,15 +6,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-converter';
 import type * as tf from '@tensorflow/tfjs-core';
-import { toCoco17 } from '../../src/core/keypointMapping';
+import { DEFAULT_COCO_LAYOUT, layoutById, layoutMapping, mapPose } from '../../src/core/layouts';
 import { keypointOks } from '../../src/core/metrics/oks';
-import { COCO17, SKELETONS, mirrorKeypointName } from '../../src/core/skeletons';
-import type { ModelId, Pose } from '../../src/core/types';
+import type { ModelId, ModelInfo, Pose } from '../../src/core/types';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
-import { adapterFactory, modelInfo } from '../../src/inference/modelRegistry';
+import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
+import { loadModelAdapter } from '../../src/inference/pipeline';
+import { rgbImage, type RgbImage } from '../../src/inference/rgbImage';
+import { tfjsImageTensor } from '../../src/inference/runtimes/tfjs';
 import { selectNodeWasmBackend } from '../../src/node/nodeBackend';
-import { decodeImageFile, imageTensor } from '../../src/node/nodeImages';
+import { decodeImageFile } from '../../src/node/nodeImages';
 import { nodeModelFiles } from '../../src/node/nodeModelFiles';
+
+const COCO17 = DEFAULT_COCO_LAYOUT;
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const MODELS_DIR = join(REPO_ROOT, 'models');
@@ -81,24 +85,58 @@ export async function startWasmBackend(): Promise<void> {
 }
 
 export async function loadAdapter(id: ModelId): Promise<ModelAdapter> {
-  return adapterFactory(id)(modelInfo(id), { files: nodeModelFiles(MODELS_DIR) });
+  return loadModelAdapter(modelInfo(id), { files: nodeModelFiles(MODELS_DIR) });
 }
 
-export async function loadImageTensor(path: string): Promise<tf.Tensor3D> {
-  return imageTensor(await decodeImageFile(path));
+/** A fixture photo as the adapters take it: upright RGB pixels (decoded as the app's worker would). */
+export async function loadImage(path: string): Promise<RgbImage> {
+  const decoded = await decodeImageFile(path);
+  return rgbImage(decoded.rgb, decoded.width, decoded.height, 3);
+}
+
+/**
+ * The tfjs tensor of an image, as the tfjs runtime keeps it for every model (made once, owned by the image:
+ * freed by releaseImage, never by the caller). For references that call tfjs or pose-detection directly.
+ */
+export function imageTensorOf(image: RgbImage): tf.Tensor3D {
+  return tfjsImageTensor(image);
 }
 
 export { personCrop, type CropPx } from '../../src/core/crops';
-export { estimateInCrop, estimatePerson } from '../../src/inference/cropEstimate';
+export { estimateInCrop, estimatePerson } from '../../src/inference/pipeline';
+export { releaseImage, type RgbImage } from '../../src/inference/rgbImage';
+
+/**
+ * The manifest's models with the given properties, in manifest order: tests pick models by what they are
+ * (family, one or many people, given the box), never by id, so a model added to the manifest is tested too.
+ */
+export function modelsWhere(where: Partial<Pick<ModelInfo, 'family' | 'multiPerson' | 'personInput'>> & { fullPipeline?: boolean }): ModelInfo[] {
+  return MODELS.filter(
+    (m) =>
+      (where.family === undefined || m.family === where.family) &&
+      (where.multiPerson === undefined || m.multiPerson === where.multiPerson) &&
+      (where.personInput === undefined || m.personInput === where.personInput) &&
+      (where.fullPipeline === undefined || (m.personInput === undefined) === where.fullPipeline),
+  );
+}
+
+/** The first model with the given properties (throws when the manifest has none). */
+export function modelWhere(where: Parameters<typeof modelsWhere>[0]): ModelId {
+  const found = modelsWhere(where)[0];
+  if (!found) throw new Error(`the manifest has no model with ${JSON.stringify(where)}`);
+  return found.id;
+}
 
 /** A pose of the model's layout as 17 COCO points (checking the names the model reported on the way). */
 export function cocoPoints(pose: Pose, adapter: ModelAdapter): PointPx[] {
-  const layoutNames = SKELETONS[adapter.info.keypointLayout].keypointNames;
+  const layout = layoutById(adapter.info.keypointLayout);
   const reportedNames = pose.keypoints.map((k) => k.name);
-  if (reportedNames.join() !== layoutNames.join()) {
+  if (reportedNames.join() !== layout.keypointNames.join()) {
     throw new Error(`${adapter.info.id} reported keypoints [${reportedNames.join(', ')}], expected the ${adapter.info.keypointLayout} layout`);
   }
-  const coco = toCoco17(pose, adapter.info.keypointLayout);
+  const mapping = layoutMapping(layout, COCO17);
+  if (!mapping) throw new Error(`${adapter.info.keypointLayout} has no mapping to COCO-17`);
+  const coco = mapPose(pose, mapping, COCO17.keypointNames);
   return coco.keypoints.map((k, index) => {
     if (k.name !== COCO17.keypointNames[index]) throw new Error(`keypoint ${index} is '${k.name}', expected '${COCO17.keypointNames[index]}'`);
     return [k.x, k.y] as const;
@@ -113,7 +151,7 @@ export function oksAgainst(annotation: CocoAnnotation, points: readonly PointPx[
 
 // ── Deliberate coordinate bugs, for the negative controls ─────────────────────────────────────
 
-const MIRROR_INDEX: readonly number[] = COCO17.keypointNames.map((name) => COCO17.keypointNames.indexOf(mirrorKeypointName(name)));
+const MIRROR_INDEX: readonly number[] = COCO17.mirror;
 
 /** Left and right keypoints exchanged (a wrong name order / flipHorizontal bug). */
 export function swapLeftRight(points: readonly PointPx[]): PointPx[] {

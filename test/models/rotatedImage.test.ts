@@ -9,10 +9,14 @@ import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pose } from '../../src/core/types';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
-import { imageTensor, orientRgba } from '../../src/node/nodeImages';
-import { ROTATED_FIXTURE_DIR, loadAdapter, loadImageTensor, requireModelFiles, startWasmBackend } from './realModelHarness';
+import { orientRgba, toRgbImage } from '../../src/node/nodeImages';
+import { ROTATED_FIXTURE_DIR, loadAdapter, loadImage, modelsWhere, releaseImage, requireModelFiles, startWasmBackend } from './realModelHarness';
 
-const MODEL_ID = 'movenet-thunder';
+/**
+ * The single-person whole-image model with the highest published AP (MoveNet Thunder in today's manifest): the
+ * figures below were measured on it, and the most accurate model makes the cleanest check of the rotation.
+ */
+const MODEL_ID = [...modelsWhere({ multiPerson: false, fullPipeline: true })].sort((a, b) => (b.published?.value ?? 0) - (a.published?.value ?? 0))[0]!.id;
 
 function keypointDistancesPx(a: Pose, b: Pose): number[] {
   return a.keypoints.map((k, index) => {
@@ -33,13 +37,13 @@ describe(`${MODEL_ID} on an EXIF-rotated JPEG`, () => {
 
   async function estimateFile(path: string): Promise<Pose> {
     if (!adapter) throw new Error('not loaded');
-    const image = await loadImageTensor(path);
+    const image = await loadImage(path);
     try {
-      const [pose] = await adapter.estimate(image, { mode: 'still' });
+      const [pose] = (await adapter.estimate(image, { mode: 'still' })).poses;
       if (!pose) throw new Error(`no pose in ${path}`);
       return pose;
     } finally {
-      image.dispose();
+      releaseImage(image);
     }
   }
 
@@ -59,15 +63,15 @@ describe(`${MODEL_ID} on an EXIF-rotated JPEG`, () => {
     if (!adapter) throw new Error('not loaded');
     const upright = await estimateFile(join(ROTATED_FIXTURE_DIR, 'upright.jpg'));
     const stored = jpeg.decode(readFileSync(join(ROTATED_FIXTURE_DIR, 'rotated-exif6.jpg')), { useTArray: true, formatAsRGBA: true });
-    const image = imageTensor(orientRgba(stored.data, stored.width, stored.height, orientation));
+    const image = toRgbImage(orientRgba(stored.data, stored.width, stored.height, orientation));
     try {
-      const [wrong] = await adapter.estimate(image, { mode: 'still' });
+      const [wrong] = (await adapter.estimate(image, { mode: 'still' })).poses;
       if (!wrong) throw new Error('no pose');
       const medianPx = median(keypointDistancesPx(upright, wrong));
       console.log(`orientation ${orientation}: median keypoint distance ${medianPx.toFixed(1)} px`);
       expect(medianPx).toBeGreaterThan(50);
     } finally {
-      image.dispose();
+      releaseImage(image);
     }
   });
 });

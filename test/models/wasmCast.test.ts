@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PEOPLE_FIXTURE_DIR, loadAdapter, loadImageTensor, startWasmBackend } from './realModelHarness';
+import { PEOPLE_FIXTURE_DIR, imageTensorOf, loadAdapter, loadImage, modelWhere, releaseImage, startWasmBackend } from './realModelHarness';
 
 /**
  * The WASM Cast to an unchanged dtype shares the input's memory (inference/kernels/wasmCast.ts), like tfjs's CPU
@@ -47,14 +47,15 @@ describe('WASM Cast to the same dtype', () => {
   });
 
   it('leaks nothing over BlazePose estimates, which cast the float32 image three times each', async () => {
-    const image = tf.cast(await loadImageTensor(join(PEOPLE_FIXTURE_DIR, '000000030752.jpg')), 'float32') as tf.Tensor3D;
-    const adapter = await loadAdapter('blazepose-full');
+    const image = await loadImage(join(PEOPLE_FIXTURE_DIR, '000000030752.jpg'));
+    expect(imageTensorOf(image).dtype).toBe('float32');
+    const adapter = await loadAdapter(modelWhere({ family: 'blazepose', fullPipeline: true }));
     await adapter.estimate(image, { mode: 'still' });
     const before = tf.memory();
-    for (let i = 0; i < 3; i++) expect((await adapter.estimate(image, { mode: 'still' })).length).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await adapter.estimate(image, { mode: 'still' })).poses.length).toBe(1);
     expect(tf.memory().numTensors).toBe(before.numTensors);
     expect(tf.memory().numBytes).toBe(before.numBytes);
     adapter.dispose();
-    image.dispose();
+    releaseImage(image);
   });
 });

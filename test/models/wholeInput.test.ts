@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import * as poseDetection from '@tensorflow-models/pose-detection';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COCO17 } from '../../src/core/skeletons';
+import { DEFAULT_COCO_LAYOUT as COCO17 } from '../../src/core/layouts';
 import type { ModelId, Pose } from '../../src/core/types';
 import { graphModelHandler } from '../../src/inference/graphModelHandler';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
+import { configString } from '../../src/inference/modelConfig';
 import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
 import { nodeModelFiles } from '../../src/node/nodeModelFiles';
 import {
@@ -25,17 +26,20 @@ import {
   PEOPLE_FIXTURE_DIR,
   cocoPoints,
   estimateInCrop,
+  imageTensorOf,
   isClearlyVisiblePerson,
   loadAdapter,
-  loadImageTensor,
+  loadImage,
   personCrop,
   readPeopleFixture,
+  releaseImage,
   requireModelFiles,
   singleSubjectOf,
   startWasmBackend,
   type CocoAnnotation,
   type CropPx,
   type PointPx,
+  type RgbImage,
 } from './realModelHarness';
 
 /** A crop counts as tall or wide when its sides differ by at least this factor (then a centre square drops ≥ 20 % of it). */
@@ -56,7 +60,7 @@ const SINGLE_PERSON_MODELS: ModelId[] = MODELS.filter((m) => !m.multiPerson && !
 const MOVENET_SINGLE_POSE: ModelId[] = MODELS.filter((m) => m.family === 'movenet' && !m.multiPerson).map((m) => m.id);
 
 const fixture = readPeopleFixture();
-const imageTensors = new Map<number, tf.Tensor3D>();
+const decodedImages = new Map<number, RgbImage>();
 
 function imageSizeOf(imageId: number): { width: number; height: number } {
   const image = fixture.images.find((i) => i.id === imageId);
@@ -64,10 +68,15 @@ function imageSizeOf(imageId: number): { width: number; height: number } {
   return image;
 }
 
+function pixelsOf(imageId: number): RgbImage {
+  const image = decodedImages.get(imageId);
+  if (!image) throw new Error(`image ${imageId} was not decoded`);
+  return image;
+}
+
+/** The image's tensor (the one the tfjs adapters read), for pose-detection called directly. */
 function tensorOf(imageId: number): tf.Tensor3D {
-  const tensor = imageTensors.get(imageId);
-  if (!tensor) throw new Error(`image ${imageId} was not decoded`);
-  return tensor;
+  return imageTensorOf(pixelsOf(imageId));
 }
 
 /**
@@ -120,7 +129,8 @@ async function poseDetectionMoveNet(id: ModelId): Promise<poseDetection.PoseDete
   const modelJson = info.files.find((f) => f.name.endsWith('.json'));
   if (!modelJson) throw new Error(`${id}: no model.json`);
   return poseDetection.createDetector(poseDetection.SupportedModels.MoveNet, {
-    modelType: id === 'movenet-thunder' ? poseDetection.movenet.modelType.SINGLEPOSE_THUNDER : poseDetection.movenet.modelType.SINGLEPOSE_LIGHTNING,
+    // The manifest's model type (pose-detection's own name for it): the same network, pose-detection's own pipeline.
+    modelType: configString(info, 'modelType'),
     modelUrl: graphModelHandler(modelJson.name, { files: nodeModelFiles(MODELS_DIR) }, () => () => undefined),
     enableSmoothing: false,
     minPoseScore: 0.0001,
@@ -149,11 +159,11 @@ async function referenceInCrop(detector: poseDetection.PoseDetector, image: tf.T
 beforeAll(async () => {
   requireModelFiles(MODELS.map((m) => m.id));
   await startWasmBackend();
-  for (const image of fixture.images) imageTensors.set(image.id, await loadImageTensor(join(PEOPLE_FIXTURE_DIR, image.file_name)));
+  for (const image of fixture.images) decodedImages.set(image.id, await loadImage(join(PEOPLE_FIXTURE_DIR, image.file_name)));
 });
 
 afterAll(() => {
-  for (const tensor of imageTensors.values()) tensor.dispose();
+  for (const image of decodedImages.values()) releaseImage(image);
 });
 
 it('the fixture has tall and wide inputs with visible heads and ankles', () => {
@@ -175,7 +185,7 @@ describe.each(SINGLE_PERSON_MODELS)('%s sees its whole input', (id) => {
     if (!adapter) throw new Error(`${id} is not loaded`);
     const failures: string[] = [];
     for (const { person, crop, labelled } of elongated) {
-      const poses = await estimateInCrop(adapter, tensorOf(person.image_id), crop);
+      const { poses } = await estimateInCrop(adapter, pixelsOf(person.image_id), crop);
       const pose = poses[0];
       if (!pose) {
         failures.push(`${person.image_id}/${person.id}: no pose`);
@@ -217,12 +227,12 @@ describe.each(MOVENET_SINGLE_POSE)('%s against pose-detection', (id) => {
     if (!adapter) throw new Error('not loaded');
     let maxDifferencePx = 0;
     for (const [index, { person, crop }] of elongated.entries()) {
-      const tensor = tensorOf(person.image_id);
-      const still = (await estimateInCrop(adapter, tensor, crop, 'still'))[0];
+      const pixels = pixelsOf(person.image_id);
+      const still = (await estimateInCrop(adapter, pixels, crop, 'still')).poses[0];
       // A fresh stream per input: a reload of the adapter state is what a new webcam session gets.
       adapter.dispose();
       adapter = await loadAdapter(id);
-      const firstFrame = (await estimateInCrop(adapter, tensor, crop, 'video'))[0];
+      const firstFrame = (await estimateInCrop(adapter, pixels, crop, 'video')).poses[0];
       expect(still && firstFrame, `input ${index}`).toBeTruthy();
       for (const [k, keypoint] of (still?.keypoints ?? []).entries()) {
         const other = firstFrame?.keypoints[k];
@@ -240,6 +250,7 @@ describe.each(MOVENET_SINGLE_POSE)('%s against pose-detection', (id) => {
     let maxScoreDifference = 0;
     let squares = 0;
     for (const image of fixture.images) {
+      const pixels = pixelsOf(image.id);
       const tensor = tensorOf(image.id);
       const sidePx = Math.min(image.width, image.height);
       // The centre square of the photo, and each labelled person's square around its box centre (inside the image).
@@ -251,7 +262,7 @@ describe.each(MOVENET_SINGLE_POSE)('%s against pose-detection', (id) => {
         squareCrops.push({ xPx: x, yPx: y, widthPx: side, heightPx: side });
       }
       for (const crop of squareCrops) {
-        const ours = (await estimateInCrop(adapter, tensor, crop))[0];
+        const ours = (await estimateInCrop(adapter, pixels, crop)).poses[0];
         const theirs = (await referenceInCrop(reference, tensor, crop))[0];
         expect(ours && theirs, `pose on square crop of ${image.id}`).toBeTruthy();
         if (!ours || !theirs) continue;

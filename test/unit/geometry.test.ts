@@ -34,6 +34,11 @@ describe('image ↔ canvas transforms', () => {
   it('scales poses back to original pixels', () => {
     const [scaled] = scalePoses([pose([[10, 20, 0.9]])], 2.5);
     expect(scaled?.keypoints[0]).toMatchObject({ x: 25, y: 50, score: 0.9 });
+    // Depth is in x's pixel scale (MediaPipe), so it scales too; world keypoints (metres) do not.
+    const world = { unit: 'm' as const, keypoints: [{ name: 'a', x: 0.1, y: 0.2, z: 0.3, score: 1 }] };
+    const [deep] = scalePoses([{ score: 1, keypoints: [{ name: 'a', x: 10, y: 20, z: -4, score: 1 }], world }], 2.5);
+    expect(deep?.keypoints[0]).toEqual({ name: 'a', x: 25, y: 50, z: -10, score: 1 });
+    expect(deep?.world).toBe(world);
   });
 });
 

@@ -20,16 +20,32 @@ const EXPECTED_IDS = [
   'blazepose-lite-box',
   'blazepose-full-box',
   'blazepose-heavy-box',
+  'mediapipe-hands-lite',
+  'mediapipe-hands-full',
+  'facemesh',
+  'facemesh-attention',
+  'blazepose-lite-litert',
+  'blazepose-full-litert',
+  'blazepose-heavy-litert',
 ];
+/** The keypoint layout of each family (face mesh: 468 points, or 478 with the irises of the attention mesh). */
+const FAMILY_LAYOUTS: Record<string, readonly string[]> = { blazepose: ['blazepose33'], 'mediapipe-hands': ['hand21'], facemesh: ['face468', 'face478'] };
 
 describe('models/manifest.json', () => {
-  it('parses and lists the ten models once each', () => {
+  it('parses and lists the seventeen models once each', () => {
     expect(manifest.models.map((m) => m.id).sort()).toEqual([...EXPECTED_IDS].sort());
   });
 
-  it('gives every model a model.json and the weight files of its family', () => {
+  it('gives every model a model.json and the weight files of its family (LiteRT models: .tflite files)', () => {
     const names = (m: ModelInfo) => m.files.map((f) => f.name);
     for (const model of manifest.models) {
+      if (model.runtime === 'litert') {
+        // LiteRT.js reads the .tflite files as they are: MediaPipe's pose detector and one landmark network.
+        const variant = model.id.replace('blazepose-', '').replace(/-litert$/, '');
+        expect(model.family, model.id).toBe('blazepose');
+        expect(names(model).sort(), model.id).toEqual(['blazepose-detector.tflite', `pose_landmark_${variant}.tflite`].sort());
+        continue;
+      }
       expect(names(model).filter((n) => n.endsWith('.json')).length, model.id).toBeGreaterThanOrEqual(1);
       expect(names(model).filter((n) => n.endsWith('.bin')).length, model.id).toBeGreaterThanOrEqual(1);
       if (model.family === 'blazepose') {
@@ -42,11 +58,11 @@ describe('models/manifest.json', () => {
     }
   });
 
-  it('matches keypoint layout to family, and has one multi-person model', () => {
+  it('matches keypoint layout to family, and has one multi-person body model', () => {
     for (const model of manifest.models) {
-      expect(model.keypointLayout, model.id).toBe(model.family === 'blazepose' ? 'blazepose33' : 'coco17');
+      expect(FAMILY_LAYOUTS[model.family] ?? ['coco17'], model.id).toContain(model.keypointLayout);
     }
-    expect(manifest.models.filter((m) => m.multiPerson).map((m) => m.id)).toEqual(['movenet-multipose']);
+    expect(manifest.models.filter((m) => m.multiPerson && !(m.family in FAMILY_LAYOUTS)).map((m) => m.id)).toEqual(['movenet-multipose']);
   });
 
   it('has well-formed sizes, hashes, tarball paths and package integrity', () => {
@@ -54,7 +70,11 @@ describe('models/manifest.json', () => {
       for (const file of model.files) {
         expect(Number.isInteger(file.bytes) && file.bytes > 0, `${model.id}/${file.name} bytes`).toBe(true);
         expect(file.sha256, `${model.id}/${file.name}`).toMatch(/^[0-9a-f]{64}$/);
-        expect(file.tarballPath, `${model.id}/${file.name}`).toMatch(new RegExp(`^package/.+/${file.name.replace(/\./g, '\\.')}$`));
+        // A file converted at install time (the palm detector) or cut from a larger file (BlazePose's detector, a byte
+        // range of @mediapipe/pose's packed assets) has its source file's path, not its own name.
+        const extra = file as ModelFileEntry & { convert?: unknown; byteRange?: unknown };
+        const converted = extra.convert !== undefined || extra.byteRange !== undefined;
+        expect(file.tarballPath, `${model.id}/${file.name}`).toMatch(converted ? /^package\/.+/ : new RegExp(`^package/(.+/)?${file.name.replace(/\./g, '\\.')}$`));
       }
     }
     for (const pkg of manifest.packages) expect(pkg.integrity, pkg.name).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
@@ -110,8 +130,11 @@ describe('parseModelManifest on broken manifests', () => {
     ['a fractional byte size', (c: ModelManifest) => { firstFile(model(c, 1)).bytes = 1.5; }, /models\[1\] \(movenet-thunder\): .*bad byte size/],
     ['a path as file name', (c: ModelManifest) => { firstFile(model(c, 0)).name = '../etc/passwd'; }, /models\[0\] \(movenet-lightning\): bad file name '\.\.\/etc\/passwd'/],
     ['no files', (c: ModelManifest) => { model(c, 6).files = []; }, /models\[6\] \(posenet-mobilenet\): no files/],
+    ['a config that is not an object', (c: ModelManifest) => { (model(c, 0) as { config: unknown }).config = ['lite']; }, /models\[0\] \(movenet-lightning\): config must be an object/],
+    ['a defaultSelected that is not a boolean', (c: ModelManifest) => { (model(c, 0) as { defaultSelected: unknown }).defaultSelected = 'yes'; }, /models\[0\] \(movenet-lightning\): defaultSelected must be true or false/],
+    ['a file from a package not listed', (c: ModelManifest) => { firstFile(model(c, 0)).source = { package: '@x/y', version: '1.0.0' }; }, /models\[0\] \(movenet-lightning\): source package @x\/y@1\.0\.0 is not in "packages"/],
     ['a duplicate id', (c: ModelManifest) => { model(c, 1).id = 'movenet-lightning'; }, /models\[1\] \(movenet-lightning\): duplicate id/],
-    ['an unknown family', (c: ModelManifest) => { (model(c, 3) as { family: string }).family = 'yolo'; }, /models\[3\] \(blazepose-lite\): unknown family 'yolo'/],
+    ['a family that is not a lower-case name', (c: ModelManifest) => { (model(c, 3) as { family: string }).family = 'Yolo v8'; }, /models\[3\] \(blazepose-lite\): family must be a lower-case name, got 'Yolo v8'/],
     ['an unknown layout', (c: ModelManifest) => { (model(c, 4) as { keypointLayout: string }).keypointLayout = 'h36m'; }, /models\[4\] \(blazepose-full\): unknown keypointLayout 'h36m'/],
     ['a bad input size', (c: ModelManifest) => { (model(c, 0) as { inputSizePx: unknown }).inputSizePx = [192]; }, /models\[0\] \(movenet-lightning\): inputSizePx/],
     ['a version range', (c: ModelManifest) => { model(c, 5).source.version = '^3.0.4'; }, /models\[5\] \(blazepose-heavy\): source must name a package and an exact version/],

@@ -29,6 +29,10 @@ export interface CocoKeypointCategory {
   readonly keypoints: readonly string[];
   /** Limb pairs as 1-based keypoint indices, as in the COCO file. */
   readonly skeleton?: readonly (readonly [number, number])[];
+  /** Per-keypoint OKS sigmas, where the file gives them (an extra key some datasets add; not in COCO's own files). */
+  readonly sigmas?: readonly number[];
+  /** Sigmas the user typed (or a sidecar file gave) for this category; they win over `sigmas`. Set by the app, not read from files. */
+  readonly userSigmas?: readonly number[];
 }
 
 /** One ground-truth person (or crowd region). */

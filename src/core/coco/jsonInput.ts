@@ -182,3 +182,26 @@ export function readKeypointArray(
   }
   return out;
 }
+
+/** `(done, total)`: entries checked so far out of all of them. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** Entries between two progress calls: often enough for a smooth bar, rare enough to cost nothing. */
+export const PROGRESS_EVERY = 2000;
+
+export interface ProgressCounter {
+  readonly total: number;
+  tick(): void;
+}
+
+/** Counts entries and calls `onProgress` every PROGRESS_EVERY of them. */
+export function progressCounter(total: number, onProgress: ProgressCallback | undefined): ProgressCounter {
+  let done = 0;
+  return {
+    total,
+    tick: () => {
+      done++;
+      if (onProgress && done % PROGRESS_EVERY === 0) onProgress(done, total);
+    },
+  };
+}

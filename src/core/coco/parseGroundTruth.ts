@@ -4,7 +4,7 @@
  * `images` / `annotations` / `categories` arrays is rejected as a whole.
  */
 
-import { COCO17 } from '../skeletons';
+import { DEFAULT_COCO_LAYOUT } from '../layouts';
 import {
   COCO_PERSON_KEYPOINT_COUNT,
   type CocoBbox,
@@ -22,7 +22,10 @@ import {
   isRecord,
   numericValue,
   parseJsonText,
+  progressCounter,
   readKeypointArray,
+  type ProgressCallback,
+  type ProgressCounter,
 } from './jsonInput';
 
 /**
@@ -38,8 +41,9 @@ import {
  * Fields the keypoint evaluation never reads (`segmentation`, `ignore`, `info`, ...) are dropped.
  *
  * @param input JSON text, or an already-parsed value
+ * @param options.onProgress called every PROGRESS_EVERY entries with the entries checked so far and the total
  */
-export function parseGroundTruth(input: unknown): ParseOutcome<CocoKeypointsGroundTruth> {
+export function parseGroundTruth(input: unknown, options: { onProgress?: ProgressCallback } = {}): ParseOutcome<CocoKeypointsGroundTruth> {
   const problems: ParseProblem[] = [];
   const fatal = (message: string): ParseOutcome<CocoKeypointsGroundTruth> => ({
     value: null,
@@ -61,18 +65,24 @@ export function parseGroundTruth(input: unknown): ParseOutcome<CocoKeypointsGrou
     return fatal(`ground truth must have "images", "annotations" and "categories" arrays: ${details}`);
   }
 
-  const categories = parseCategories(root['categories'] as unknown[], problems);
-  const images = parseImages(root['images'] as unknown[], problems);
+  const rawCategories = root['categories'] as unknown[];
+  const rawImages = root['images'] as unknown[];
+  const rawAnnotations = root['annotations'] as unknown[];
+  const progress = progressCounter(rawCategories.length + rawImages.length + rawAnnotations.length, options.onProgress);
+  const categories = parseCategories(rawCategories, problems, progress);
+  const images = parseImages(rawImages, problems, progress);
   const imageIds = new Set(images.map((image) => image.id));
   const categoryById = new Map(categories.map((category) => [category.id, category]));
-  const annotations = parseAnnotations(root['annotations'] as unknown[], imageIds, categoryById, problems);
+  const annotations = parseAnnotations(rawAnnotations, imageIds, categoryById, problems, progress);
+  options.onProgress?.(progress.total, progress.total);
   return { value: { images, annotations, categories }, problems };
 }
 
-function parseCategories(raw: readonly unknown[], problems: ParseProblem[]): CocoKeypointCategory[] {
+function parseCategories(raw: readonly unknown[], problems: ParseProblem[], progress: ProgressCounter): CocoKeypointCategory[] {
   const out: CocoKeypointCategory[] = [];
   const seen = new Set<number>();
   raw.forEach((entry, index) => {
+    progress.tick();
     const report = new EntryReport(problems, `categories[${index}]`);
     if (!isRecord(entry)) {
       report.fail(`expected an object, got ${describeValue(entry)}`);
@@ -83,7 +93,7 @@ function parseCategories(raw: readonly unknown[], problems: ParseProblem[]): Coc
     const name = entry['name'];
     if (typeof name !== 'string') report.fail(`name must be a string, got ${describeValue(name)}`);
     if (id !== undefined && seen.has(id)) report.fail(`duplicate category id ${id}; the first one is kept`);
-    let keypointNames: readonly string[] = COCO17.keypointNames;
+    let keypointNames: readonly string[] = DEFAULT_COCO_LAYOUT.keypointNames;
     const keypoints = entry['keypoints'];
     if (keypoints === undefined) {
       report.note(`no "keypoints" list; assuming the ${COCO_PERSON_KEYPOINT_COUNT} COCO person keypoints`);
@@ -109,15 +119,25 @@ function parseCategories(raw: readonly unknown[], problems: ParseProblem[]): Coc
       if (pairs.length === skeleton.length) category.skeleton = pairs;
       else report.note('skeleton is not a list of [a, b] integer pairs; ignored');
     }
+    // Not COCO's own field, but how a dataset can bring OKS sigmas for its keypoints (one per keypoint).
+    const sigmas = entry['sigmas'];
+    if (sigmas !== undefined) {
+      if (Array.isArray(sigmas) && sigmas.length === keypointNames.length && sigmas.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)) {
+        category.sigmas = sigmas as number[];
+      } else {
+        report.note(`sigmas must be ${keypointNames.length} positive numbers, one per keypoint; ignored`);
+      }
+    }
     out.push(category);
   });
   return out;
 }
 
-function parseImages(raw: readonly unknown[], problems: ParseProblem[]): CocoImage[] {
+function parseImages(raw: readonly unknown[], problems: ParseProblem[], progress: ProgressCounter): CocoImage[] {
   const out: CocoImage[] = [];
   const seen = new Set<number>();
   raw.forEach((entry, index) => {
+    progress.tick();
     const report = new EntryReport(problems, `images[${index}]`);
     if (!isRecord(entry)) {
       report.fail(`expected an object, got ${describeValue(entry)}`);
@@ -152,10 +172,12 @@ function parseAnnotations(
   imageIds: ReadonlySet<number>,
   categoryById: ReadonlyMap<number, CocoKeypointCategory>,
   problems: ParseProblem[],
+  progress: ProgressCounter,
 ): CocoKeypointAnnotation[] {
   const out: CocoKeypointAnnotation[] = [];
   const seen = new Set<number>();
   raw.forEach((entry, index) => {
+    progress.tick();
     const report = new EntryReport(problems, `annotations[${index}]`);
     if (!isRecord(entry)) {
       report.fail(`expected an object, got ${describeValue(entry)}`);
@@ -172,7 +194,7 @@ function parseAnnotations(
     const category = categoryId === undefined ? undefined : categoryById.get(categoryId);
     if (categoryId !== undefined && category === undefined) report.fail(`category_id ${categoryId} is not in "categories"`);
 
-    const keypointNames = category?.keypoints ?? COCO17.keypointNames;
+    const keypointNames = category?.keypoints ?? DEFAULT_COCO_LAYOUT.keypointNames;
     const keypoints = readGroundTruthKeypoints(entry['keypoints'], keypointNames, report);
 
     const numKeypointsRaw = entry['num_keypoints'];

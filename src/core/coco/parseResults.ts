@@ -3,7 +3,7 @@
  * `{image_id, category_id, keypoints, score, bbox?}`. Bad detections are skipped and reported one by one.
  */
 
-import { COCO17 } from '../skeletons';
+import { DEFAULT_COCO_LAYOUT } from '../layouts';
 import type { CocoKeypointResult, CocoKeypointsGroundTruth, ParseOutcome, ParseProblem } from './cocoTypes';
 import {
   EntryReport,
@@ -12,7 +12,9 @@ import {
   isRecord,
   numericValue,
   parseJsonText,
+  progressCounter,
   readKeypointArray,
+  type ProgressCallback,
 } from './jsonInput';
 
 export interface ParseResultsOptions {
@@ -28,6 +30,8 @@ export interface ParseResultsOptions {
    * reference vector sets contain some, so dropping them would change AP. `'reject'` skips the detection.
    */
   readonly negativeCoordinates?: 'allow' | 'reject';
+  /** Called every PROGRESS_EVERY detections with the detections checked so far and the total. */
+  readonly onProgress?: ProgressCallback;
 }
 
 /**
@@ -71,7 +75,9 @@ export function parseResults(input: unknown, options: ParseResultsOptions = {}):
   const rejectNegative = options.negativeCoordinates === 'reject';
 
   const out: CocoKeypointResult[] = [];
+  const progress = progressCounter(root.length, options.onProgress);
   root.forEach((entry: unknown, index) => {
+    progress.tick();
     const report = new EntryReport(problems, `results[${index}]`);
     if (!isRecord(entry)) {
       report.fail(`expected an object, got ${describeValue(entry)}`);
@@ -83,7 +89,7 @@ export function parseResults(input: unknown, options: ParseResultsOptions = {}):
       report.fail(`image_id ${imageId} is not an image of the ground truth`);
     }
     const categoryId = report.finiteNumber(entry, 'category_id');
-    let names: readonly string[] = COCO17.keypointNames;
+    let names: readonly string[] = DEFAULT_COCO_LAYOUT.keypointNames;
     if (categoryId !== undefined && keypointNamesByCategory) {
       const known = keypointNamesByCategory.get(categoryId);
       if (known) names = known;
@@ -109,6 +115,7 @@ export function parseResults(input: unknown, options: ParseResultsOptions = {}):
     );
   });
 
+  options.onProgress?.(root.length, root.length);
   if (out.length === 0 && root.length === 0) {
     problems.push({ where: 'file', message: 'results list is empty: the COCO evaluation needs at least one detection' });
   }

@@ -12,8 +12,8 @@ import {
   type ImageEvaluation,
   type KeypointStatName,
 } from '../metrics/cocoEval';
-import { DEFAULT_PCK_ALPHAS, computePck, pckCurve, pckPersonsFromEvaluation, type PckPerson } from '../metrics/pck';
-import { COCO17 } from '../skeletons';
+import { DEFAULT_PCK_ALPHAS, computeNme, computePck, pckAuc, pckCurve, pckPersonsFromEvaluation, type PckPerson } from '../metrics/pck';
+import { groundTruthLayout, type KeypointLayout } from '../layouts';
 import type { EvaluationProtocol } from './protocol';
 
 /** PCK@α settings: α is a fraction of the person size; see `PckNormalizer` in core/metrics/pck.ts. */
@@ -82,7 +82,17 @@ export interface ModelMetrics {
     meanNormalisedError: number | null;
   };
   /** PCK at α = 0, 0.01, …, 0.5 with the same normaliser. */
-  pckCurve: { alphas: number[]; values: (number | null)[] };
+  pckCurve: {
+    alphas: number[];
+    values: (number | null)[];
+    /** Area under the curve over its α range, normalised to [0, 1] (pckAuc); null when a point is null. */
+    auc: number | null;
+  };
+  /**
+   * Normalised mean error (inter-ocular, faces) for layouts that define a reference pair; null otherwise. Persons
+   * are paired as for PCK; undetected ones are counted in `personsMissed`, not averaged in.
+   */
+  nme: { value: number | null; reference: readonly [string, string]; personsEvaluated: number; personsMissed: number } | null;
   /** The 17 COCO keypoints in order: PCK@α per keypoint and mean distance / size (null when never labelled/predicted). */
   perKeypoint: { name: string; detectionRate: number | null; meanNormalisedError: number | null }[];
   /**
@@ -197,8 +207,9 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
       .map((ann) => ({ gtKeypoints: ann.keypoints, gtBbox: ann.bbox, predicted: null }));
   }
 
-  const pck = computePck(pckPersons, pckSettings);
-  const curve = pckCurve(pckPersons, pckSettings.normalizer, DEFAULT_PCK_ALPHAS);
+  const { keypointNames } = groundTruthLayout(gt).layout;
+  const pck = computePck(pckPersons, { ...pckSettings, keypointNames });
+  const curve = pckCurve(pckPersons, pckSettings.normalizer, DEFAULT_PCK_ALPHAS, keypointNames);
   return {
     columnId: input.columnId,
     displayName: input.displayName,
@@ -216,8 +227,9 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
       personsEvaluated: pck.personsEvaluated,
       meanNormalisedError: pck.meanNormalizedError,
     },
-    pckCurve: { alphas: [...curve.alphas], values: [...curve.pck] },
-    perKeypoint: COCO17.keypointNames.map((name, k) => ({
+    pckCurve: { alphas: [...curve.alphas], values: [...curve.pck], auc: pckAuc(curve.alphas, curve.pck) },
+    nme: nmeOf(pckPersons, groundTruthLayout(gt).layout),
+    perKeypoint: keypointNames.map((name, k) => ({
       name,
       detectionRate: pck.perKeypoint[k]?.detectionRate ?? null,
       meanNormalisedError: pck.perKeypoint[k]?.meanNormalizedError ?? null,
@@ -226,6 +238,12 @@ export function evaluateColumn(input: EvaluateColumnInput): ModelMetrics {
     withoutPose: withoutPose(restricted, evaluatedIds, results, input.oneResultPerCrop === true),
     perImage: perImageResults(restricted, evaluatedIds, results, imageEvaluations),
   };
+}
+
+function nmeOf(persons: readonly PckPerson[], layout: KeypointLayout): ModelMetrics['nme'] {
+  if (!layout.nmeReferencePair) return null;
+  const result = computeNme(persons, layout.keypointNames, layout.nmeReferencePair);
+  return { value: result.nme, reference: layout.nmeReferencePair, personsEvaluated: result.personsEvaluated, personsMissed: result.personsMissed };
 }
 
 /** "3/41 crops" under person crops (ground-truth persons whose crop gave no pose), else "2 images"; one text for every report. */

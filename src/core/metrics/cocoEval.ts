@@ -16,6 +16,7 @@
 
 import type { CocoKeypointResult, CocoKeypointsGroundTruth } from '../coco/cocoTypes';
 import { formatFixed3LikePython, numpyLinspace, numpyPairwiseSum } from './numpyCompat';
+import { groundTruthLayout } from '../layouts';
 import { COCO_KEYPOINT_SIGMAS, FLOAT64_EPS } from './oks';
 
 // Module-local copies: some module loaders (tsx, vitest) turn imported bindings into getters, which the hot loops
@@ -287,7 +288,8 @@ export function evaluateKeypoints(
   results: readonly CocoKeypointResult[],
   options: KeypointEvalOptions = {},
 ): KeypointEvalResult {
-  const params = resolveKeypointEvalParams(options);
+  // Sigmas: the ground truth's layout's (COCO's person sigmas for the person category), unless given.
+  const params = resolveKeypointEvalParams({ ...options, sigmas: options.sigmas ?? groundTruthLayout(gt).layout.oksSigmas });
   const keepDetail = options.perImageDetail ?? true;
   const numKeypoints = params.sigmas.length;
   const stride = numKeypoints * 3;
@@ -824,9 +826,10 @@ class ImageMatcher {
 
 /**
  * pycocotools `accumulate` for one category: precision envelope, recall and the precision sampled at each recall
- * threshold, for every area range and OKS threshold (README 8).
+ * threshold, for every area range and OKS threshold (README 8). Exported for cocoAnalyze, which re-accumulates
+ * matches after marking detections or ground truth as ignored.
  */
-function accumulateCategory(input: {
+export function accumulateCategory(input: {
   categoryPos: number;
   numCategories: number;
   areaCount: number;

@@ -7,7 +7,6 @@
  */
 
 import type { CocoKeypointResult, CocoKeypointsGroundTruth } from '../coco/cocoTypes';
-import { COCO17 } from '../skeletons';
 import type { KeypointEvalResult } from './cocoEval';
 
 /**
@@ -85,13 +84,13 @@ export const DEFAULT_PCK_ALPHAS: readonly number[] = Array.from({ length: 51 }, 
  * The person size in pixels used by PCK, or null when it is undefined for this person.
  * @param gtKeypoints COCO flat keypoints (3K), pixels
  * @param gtBbox `[x, y, w, h]` pixels
- * @param keypointNames names in keypoint order (for locating shoulders and hips); COCO-17 by default
+ * @param keypointNames names in keypoint order (for locating shoulders and hips)
  */
 export function pckPersonSizePx(
   gtKeypoints: readonly number[],
   gtBbox: readonly number[] | undefined,
   normalizer: PckNormalizer,
-  keypointNames: readonly string[] = COCO17.keypointNames,
+  keypointNames: readonly string[],
 ): number | null {
   if (normalizer === 'bbox') {
     if (!gtBbox || gtBbox.length < 4) return null;
@@ -177,14 +176,14 @@ function checkAlpha(alpha: number): void {
  * prediction counts even at α = 0), size being {@link pckPersonSizePx}.
  *
  * @param persons ground-truth persons with their predictions, pixels
- * @param options `alpha` (fraction of the person size, ≥ 0), `normalizer`, and keypoint names (COCO-17 by default)
+ * @param options `alpha` (fraction of the person size, ≥ 0), `normalizer`, and the keypoint names of the layout
  */
 export function computePck(
   persons: readonly PckPerson[],
-  options: { alpha: number; normalizer: PckNormalizer; keypointNames?: readonly string[] },
+  options: { alpha: number; normalizer: PckNormalizer; keypointNames: readonly string[] },
 ): PckResult {
   checkAlpha(options.alpha);
-  const names = options.keypointNames ?? COCO17.keypointNames;
+  const names = options.keypointNames;
   const errors = normalizedErrors(persons, options.normalizer, names);
   const labelled = new Float64Array(names.length);
   const correct = new Float64Array(names.length);
@@ -240,8 +239,8 @@ export function computePck(
 export function pckCurve(
   persons: readonly PckPerson[],
   normalizer: PckNormalizer,
-  alphas: readonly number[] = DEFAULT_PCK_ALPHAS,
-  keypointNames: readonly string[] = COCO17.keypointNames,
+  alphas: readonly number[],
+  keypointNames: readonly string[],
 ): PckCurve {
   alphas.forEach(checkAlpha);
   const errors = normalizedErrors(persons, normalizer, keypointNames);
@@ -280,12 +279,14 @@ export function pckCurve(
 /**
  * PCK inputs paired the way the COCO evaluation matched them: every ground-truth person not ignored in the first
  * area range, with the detection matched to it at the loosest OKS threshold (null when unmatched: all its labelled
- * keypoints then count as incorrect). Needs an evaluation run with `perImageDetail` (the default).
+ * keypoints then count as incorrect). Needs an evaluation run with `perImageDetail` (the default). `onPerson`
+ * receives each one with its image id (the bootstrap groups them per image); they are also returned in order.
  */
 export function pckPersonsFromEvaluation(
   gt: CocoKeypointsGroundTruth,
   results: readonly CocoKeypointResult[],
   evaluation: KeypointEvalResult,
+  onPerson?: (person: PckPerson, imageId: number) => void,
 ): PckPerson[] {
   const out: PckPerson[] = [];
   for (const image of evaluation.perImage) {
@@ -300,8 +301,77 @@ export function pckPersonsFromEvaluation(
           predicted.push([detection.keypoints[k]!, detection.keypoints[k + 1]!]);
         }
       }
-      out.push({ gtKeypoints: ann.keypoints, gtBbox: ann.bbox, predicted });
+      const paired = { gtKeypoints: ann.keypoints, gtBbox: ann.bbox, predicted };
+      out.push(paired);
+      onPerson?.(paired, image.imageId);
     }
   }
   return out;
+}
+
+/**
+ * Area under the PCK curve, normalised by the α range: the trapezoidal rule over the curve's points divided by
+ * (last α − first α), so a model correct at every α scores 1. Null when any point is null (nothing labelled) or the
+ * curve has fewer than two points. The usual single-number summary of a PCK curve (e.g. AUC of PCK over 0–0.5).
+ */
+export function pckAuc(alphas: readonly number[], values: readonly (number | null)[]): number | null {
+  if (alphas.length < 2 || alphas.length !== values.length || values.some((v) => v === null)) return null;
+  let area = 0;
+  for (let i = 1; i < alphas.length; i++) area += ((values[i - 1]! + values[i]!) / 2) * (alphas[i]! - alphas[i - 1]!);
+  const span = alphas[alphas.length - 1]! - alphas[0]!;
+  return span > 0 ? area / span : null;
+}
+
+/**
+ * Normalised mean error, as face-alignment benchmarks report it (300W, WFLW): per person, the mean distance between
+ * predicted and labelled keypoints divided by the distance between two reference keypoints of the ground truth
+ * (inter-ocular: the outer eye corners), then the mean over persons. A person whose reference pair is not labelled,
+ * or who has no labelled keypoint, is skipped; an undetected person counts with every keypoint missed, which NME
+ * cannot express, so it is counted apart (`personsMissed`) instead of inventing a distance.
+ */
+export function computeNme(
+  persons: readonly PckPerson[],
+  keypointNames: readonly string[],
+  referencePair: readonly [string, string],
+): { nme: number | null; personsEvaluated: number; personsMissed: number; personsSkipped: number } {
+  const a = keypointNames.indexOf(referencePair[0]);
+  const b = keypointNames.indexOf(referencePair[1]);
+  if (a < 0 || b < 0) throw new RangeError(`NME reference keypoints ${referencePair.join(', ')} are not in the layout`);
+  let sum = 0;
+  let personsEvaluated = 0;
+  let personsMissed = 0;
+  let personsSkipped = 0;
+  for (const person of persons) {
+    const kp = person.gtKeypoints;
+    const labelled = (k: number) => (kp[k * 3 + 2] ?? 0) > 0;
+    if (!labelled(a) || !labelled(b)) {
+      personsSkipped++;
+      continue;
+    }
+    const referencePx = Math.hypot(kp[a * 3]! - kp[b * 3]!, kp[a * 3 + 1]! - kp[b * 3 + 1]!);
+    if (!(referencePx > 0)) {
+      personsSkipped++;
+      continue;
+    }
+    if (!person.predicted) {
+      personsMissed++;
+      continue;
+    }
+    let errorSum = 0;
+    let count = 0;
+    for (let k = 0; k < keypointNames.length; k++) {
+      if (!labelled(k)) continue;
+      const p = person.predicted[k];
+      if (!p || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) continue;
+      errorSum += Math.hypot(p[0] - kp[k * 3]!, p[1] - kp[k * 3 + 1]!);
+      count++;
+    }
+    if (count === 0) {
+      personsMissed++;
+      continue;
+    }
+    sum += errorSum / count / referencePx;
+    personsEvaluated++;
+  }
+  return { nme: personsEvaluated > 0 ? sum / personsEvaluated : null, personsEvaluated, personsMissed, personsSkipped };
 }

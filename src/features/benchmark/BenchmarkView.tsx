@@ -264,6 +264,7 @@ export function BenchmarkView() {
               <tr>
                 <th scope="col">Model</th>
                 <th scope="col">Backend</th>
+                <th scope="col">Runtime</th>
                 <th scope="col">Load ms</th>
                 <th scope="col">First inference ms</th>
                 <th scope="col">p50 ms</th>
@@ -281,6 +282,7 @@ export function BenchmarkView() {
                 <tr key={`${index}-${r.modelId}-${configLabel(r)}`} data-model-id={r.modelId} data-backend={r.backend} data-wasm-threads={r.wasmThreads ?? ''} data-status={r.status}>
                   <th scope="row">{r.displayName}</th>
                   <td>{configLabel(r)}</td>
+                  <td data-stat="runtime">{r.runtime}</td>
                   {r.status === 'failed' ? (
                     <td colSpan={10} className="error">
                       {r.error}

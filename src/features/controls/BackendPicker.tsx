@@ -20,7 +20,7 @@ export function BackendPicker() {
         ? 'Measuring backends…'
         : `Starting ${backend.choice}…`
       : backend.status === 'error'
-        ? `Error: ${backend.error ?? 'unknown'}`
+        ? (backend.error ?? 'No backend could start')
         : `In use: ${backend.active ?? '—'}${wasmThreads !== undefined ? ` (${wasmThreads} thread${wasmThreads === 1 ? '' : 's'})` : ''}`;
   return (
     <section className="panel" aria-labelledby="backend-heading">

@@ -2,6 +2,7 @@ import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
 import type { ModelStatus } from '../../store/types';
+import { ModelSettingsEditor } from './ModelSettingsEditor';
 
 function statusLabel(status: ModelStatus | undefined, selected: boolean): string {
   if (!selected || !status) return '';
@@ -58,6 +59,7 @@ export function ModelPicker() {
               </span>
               {progress !== null && <progress max={1} value={progress} aria-label={`${model.displayName} download`} />}
               <span className={`model-status ${status?.state ?? ''}`}>{statusLabel(status, isSelected)}</span>
+              {isSelected && <ModelSettingsEditor model={model} />}
             </li>
           );
         })}

@@ -1,19 +1,70 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
+import { parseSigmas } from '../../core/layouts';
 import { EVALUATION_PROTOCOLS, PROTOCOL_DESCRIPTIONS } from '../../core/evaluation/protocol';
 import { useAppStore } from '../../store/appStore';
 import type { EvaluationProtocol, PckNormalizer } from '../../store/evaluationSlice';
-import { groundTruthIndex } from '../../store/groundTruthIndex';
+import { groundTruthIndex, gtImagesWithoutFiles } from '../../store/groundTruthIndex';
+import { groundTruthLayoutOf } from '../../store/columns';
 
 const PROTOCOL_LABELS: Record<EvaluationProtocol, string> = { whole: 'Whole image', crops: 'Person crops' };
 /** Names listed before "and N more". */
 const LIST_LIMIT = 8;
 
-function NameList({ names }: { names: readonly string[] }) {
+/**
+ * Where OKS sigmas come from, and a field to give the dataset's own: AP is only as meaningful as its sigmas, and
+ * a layout without published ones is scored with a stated uniform guess until the user gives better.
+ */
+function SigmasEditor() {
+  const groundTruth = useAppStore((s) => s.groundTruth);
+  const setSigmas = useAppStore((s) => s.setGroundTruthSigmas);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  if (!groundTruth) return null;
+  const layout = groundTruthLayoutOf(groundTruth);
+  const byUser = layout.sigmaSource.reference === 'given by the user';
+  const apply = () => {
+    const parsed = parseSigmas(text, layout.keypointNames.length);
+    if ('error' in parsed) {
+      setError(parsed.error);
+      return;
+    }
+    setError(null);
+    setSigmas(parsed.sigmas);
+  };
+  return (
+    <details className="sigmas" data-testid="sigmas" open={layout.sigmaSource.kind === 'uniform'}>
+      <summary className={layout.sigmaSource.kind === 'uniform' ? 'warning' : undefined}>
+        OKS sigmas ({layout.displayName}, {layout.keypointNames.length} keypoints): {layout.sigmaSource.reference}
+      </summary>
+      <label htmlFor={id}>Your sigmas, one per keypoint in the category&apos;s order (numbers, or a JSON list)</label>
+      <textarea id={id} rows={2} value={text} onChange={(e) => setText(e.target.value)} placeholder={layout.oksSigmas.join(', ')} />
+      <div className="row">
+        <button type="button" onClick={apply} disabled={text.trim() === ''}>
+          Use these sigmas
+        </button>
+        {byUser && (
+          <button type="button" onClick={() => setSigmas(null)}>
+            Back to the dataset&apos;s
+          </button>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </details>
+  );
+}
+
+/** The first names of a list of `total` (default: all of `names`). */
+function NameList({ names, total = names.length }: { names: readonly string[]; total?: number }) {
   const shown = names.slice(0, LIST_LIMIT);
   return (
     <>
       {shown.join(', ')}
-      {names.length > shown.length ? ` and ${names.length - shown.length} more` : ''}
+      {total > shown.length ? ` and ${total - shown.length} more` : ''}
     </>
   );
 }
@@ -59,12 +110,13 @@ export function GroundTruthPanel() {
               Images without annotations ({index.appImagesWithoutAnnotations.length}): <NameList names={index.appImagesWithoutAnnotations} />
             </p>
           )}
-          {index.gtImagesWithoutFiles.length > 0 && (
+          {index.gtImagesWithoutFilesCount > 0 && (
             <p className="warning" data-testid="gt-missing-images">
-              Annotations whose image is missing ({index.gtImagesWithoutFiles.length}):{' '}
-              <NameList names={index.gtImagesWithoutFiles.map((im) => im.file_name ?? `image id ${im.id}`)} />
+              Annotations whose image is missing ({index.gtImagesWithoutFilesCount}):{' '}
+              <NameList names={gtImagesWithoutFiles(index, LIST_LIMIT).map((im) => im.file_name ?? `image id ${im.id}`)} total={index.gtImagesWithoutFilesCount} />
             </p>
           )}
+          <SigmasEditor />
           {groundTruth.problems.length > 0 && (
             <details className="problems" open={groundTruth.problems.length <= 3}>
               <summary className="error">

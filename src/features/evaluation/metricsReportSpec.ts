@@ -6,6 +6,10 @@ import { PUBLISHED_NOTE, formatPublished } from '../../core/evaluation/published
 import type { PublishedFigure } from '../../core/types';
 import type { MetricsReportSpec } from '../../render/metricsReport';
 import { verdictText, type EvaluationSnapshot } from '../../store/evaluationResults';
+import { intervalVerdictRows } from '../../store/intervals';
+import { intervalBasisText, intervalBrackets, intervalVerdictText } from '../../core/evaluation/intervalText';
+import type { BootstrapMetricName, BootstrapReport } from '../../core/metrics/bootstrap';
+import type { VerdictTargets } from '../../core/evaluation/verdict';
 import type { PckNormalizer } from '../../store/evaluationSlice';
 
 /** A stat for the table: 3 decimals, -1 (no person in the range) as n/a, missing as —. */
@@ -20,6 +24,9 @@ export interface MetricsReportInput {
   pckAlpha: number;
   pckNormalizer: PckNormalizer;
   charts: MetricsReportSpec['charts'];
+  /** The bootstrap report of this snapshot, when computed. */
+  intervals: BootstrapReport | null;
+  targets: VerdictTargets;
 }
 
 /** The lines under the table: the note, then each published figure's short conditions and source. */
@@ -33,11 +40,19 @@ function publishedNotes(snapshot: EvaluationSnapshot, published: Readonly<Record
 
 /** What "Export metrics PNG" paints: the table with published figures beside AP, the verdict, charts and provenance. */
 export function buildMetricsReportSpec(input: MetricsReportInput): MetricsReportSpec {
-  const { snapshot, provenance, published, pckAlpha, pckNormalizer } = input;
+  const { snapshot, provenance, published, pckAlpha, pckNormalizer, intervals } = input;
+  const columnIntervals = (columnId: string) => intervals?.columns.find((c) => c.columnId === columnId)?.intervals ?? null;
+  // "0.343 [0.291, 0.402]": the interval right beside its number, so no reader sees one without the other.
+  const withCi = (text: string, columnId: string, metric: BootstrapMetricName) => {
+    const interval = columnIntervals(columnId)?.[metric];
+    return interval && interval.lower !== null && interval.upper !== null ? `${text} ${intervalBrackets(interval, metric)}` : text;
+  };
+  const verdictRows = intervalVerdictRows(intervals, input.targets);
   return {
     title: 'Keypoint Bench — is it good enough?',
     facts: [
       `Protocol: ${PROTOCOL_DESCRIPTIONS[snapshot.protocol]}`,
+      `Ground truth: ${provenance.groundTruth?.fileName ?? '—'} · ${provenance.imagesScored} images scored · ${provenance.peopleScored} labelled people`,
       `Backend: ${provenance.backend ?? '—'} · PCK α ${pckAlpha} of ${pckNormalizer === 'bbox' ? 'bounding-box size' : 'torso diameter'} · ${provenance.dateIso.slice(0, 19).replace('T', ' ')} UTC`,
     ],
     table: {
@@ -47,12 +62,27 @@ export function buildMetricsReportSpec(input: MetricsReportInput): MetricsReport
         const m = c.metrics;
         return {
           colour: c.column.colour,
-          cells: [c.column.label, fmtStat(m.stats.AP), figure ? formatPublished(figure) : '—', fmtStat(m.stats.AP50), fmtStat(m.stats.AP75), fmtStat(m.stats.AR), fmtStat(m.pck.value), fmtMs(m.medianImageLatencyMs), fmtMs(m.medianInferenceLatencyMs), `${m.imagesEvaluated}/${m.imagesTotal}`, withoutPoseText(m.withoutPose)],
+          cells: [
+            c.column.label,
+            withCi(fmtStat(m.stats.AP), c.column.id, 'AP'),
+            figure ? formatPublished(figure) : '—',
+            withCi(fmtStat(m.stats.AP50), c.column.id, 'AP50'),
+            withCi(fmtStat(m.stats.AP75), c.column.id, 'AP75'),
+            withCi(fmtStat(m.stats.AR), c.column.id, 'AR'),
+            withCi(fmtStat(m.pck.value), c.column.id, 'PCK'),
+            withCi(fmtMs(m.medianImageLatencyMs), c.column.id, 'medianImageLatencyMs'),
+            fmtMs(m.medianInferenceLatencyMs),
+            `${m.imagesEvaluated}/${m.imagesTotal}`,
+            withoutPoseText(m.withoutPose),
+          ],
         };
       }),
     },
     notes: publishedNotes(snapshot, published),
-    verdictLines: snapshot.verdict.map((row, i) => ({ text: verdictText(row), pass: row.pass, colour: snapshot.columns[i]?.column.colour ?? '#fff' })),
+    verdictHeading: `Verdict — ${intervals ? intervalBasisText(intervals) : 'whole dataset, point estimates (intervals not computed)'}`,
+    verdictLines: verdictRows
+      ? verdictRows.map((row, i) => ({ text: intervalVerdictText(row, `PCK@${pckAlpha}`), pass: row.outcome === 'pass' ? true : row.outcome === 'fail' ? false : null, colour: snapshot.columns[i]?.column.colour ?? '#fff' }))
+      : snapshot.verdict.map((row, i) => ({ text: `${verdictText(row)} (point estimate)`, pass: row.pass, colour: snapshot.columns[i]?.column.colour ?? '#fff' })),
     charts: input.charts,
     provenance: provenanceLines(provenance, { compactWeights: true }),
   };

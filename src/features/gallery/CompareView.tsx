@@ -5,7 +5,11 @@ import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
 import { cellOverlay, overlayCanvasProps, useOverlayState } from '../../ui/overlays';
 import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
+import { ORBIT_HINT } from '../../core/pose3d';
+import { Pose3DPanel } from '../../ui/Pose3DView';
+import { useThumbnail } from '../../ui/useThumbnail';
 import { CellCaption } from './CellCaption';
+import { compareKeyAction, trackFocusModality } from './compareKeys';
 
 /** Longest side of the bitmap decoded for the large view. */
 const LARGE_VIEW_MAX_SIDE_PX = 2048;
@@ -22,8 +26,15 @@ export function CompareView({ imageId }: { imageId: string }) {
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
   const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
-  const [zoom, setZoom] = useState<Zoom | null>(null);
-  const [overlayAll, setOverlayAll] = useState(false);
+  // In the store so the screenshot export shows what is on screen. "All models on one image" survives ←/→ (the view
+  // is mounted afresh per image: App keys it by image); the zoom belongs to one image and goes with it.
+  const zoom = useAppStore((s) => s.compareZoom);
+  const setZoom = useAppStore((s) => s.setCompareZoom);
+  const overlayAll = useAppStore((s) => s.compareOverlayAll);
+  const setOverlayAll = useAppStore((s) => s.setCompareOverlayAll);
+  const view3d = useAppStore((s) => s.compareView3d);
+  const setView3d = useAppStore((s) => s.setCompareView3d);
+  useEffect(() => () => setZoom(null), [imageId, setZoom]);
 
   useEffect(() => {
     if (!image || image.status !== 'ready') return;
@@ -44,21 +55,27 @@ export function CompareView({ imageId }: { imageId: string }) {
   }, [image]);
 
   useEffect(() => {
+    trackFocusModality();
     const abort = new AbortController();
+    // On the window, so the keys work wherever the focus was left; compareKeyAction leaves them to text fields
+    // and to a slider or select reached with the keyboard.
     window.addEventListener('keydown', (event) => {
-      if ((event.target as HTMLElement | null)?.closest('input, select, textarea')) return;
+      const action = compareKeyAction(event);
+      if (action === null) return;
       const index = images.findIndex((im) => im.id === imageId);
-      if (event.key === 'Escape') setFocusedImageId(null);
-      else if (event.key === 'ArrowRight' && index < images.length - 1) setFocusedImageId(images[index + 1]?.id ?? null);
-      else if (event.key === 'ArrowLeft' && index > 0) setFocusedImageId(images[index - 1]?.id ?? null);
-      else return;
+      if (action === 'close') setFocusedImageId(null);
+      else if (action === 'next' && index < images.length - 1) setFocusedImageId(images[index + 1]?.id ?? null);
+      else if (action === 'previous' && index > 0) setFocusedImageId(images[index - 1]?.id ?? null);
+      // At either end the arrow still belongs to the view: a mouse-used slider or select must not move instead.
       event.preventDefault();
     }, { signal: abort.signal });
     return () => abort.abort();
   }, [images, imageId, setFocusedImageId]);
 
   const imageSizePx = useMemo(() => ({ width: image?.widthPx ?? 1, height: image?.heightPx ?? 1 }), [image?.widthPx, image?.heightPx]);
-  const source = bitmap ?? image?.thumbnail ?? null;
+  // The thumbnail while the large view decodes.
+  const thumbnail = useThumbnail(bitmap ? null : (image?.thumbnail ?? null));
+  const source = bitmap ?? thumbnail;
   const sourceSizePx = useMemo(() => ({ width: source?.width ?? 1, height: source?.height ?? 1 }), [source]);
   const overlays = useMemo(
     () => (image ? columns.map((column, i) => cellOverlay(overlayState, image, column, cells[i])) : []),
@@ -67,7 +84,7 @@ export function CompareView({ imageId }: { imageId: string }) {
   if (!image) return null;
   const index = images.findIndex((im) => im.id === imageId);
   const layers = overlays.map((o) => o.layer);
-  const toggleZoom = (point: { x: number; y: number }) => setZoom((z) => (z ? null : { factor: ZOOM_FACTOR, centerImagePx: point }));
+  const toggleZoom = (point: { x: number; y: number }) => setZoom(zoom ? null : { factor: ZOOM_FACTOR, centerImagePx: point } satisfies Zoom);
 
   return (
     <section className="compare" aria-label={`Side-by-side view of ${image.name}`}>
@@ -87,6 +104,9 @@ export function CompareView({ imageId }: { imageId: string }) {
         <label className="inline">
           <input type="checkbox" checked={overlayAll} onChange={(e) => setOverlayAll(e.target.checked)} /> All models on one image
         </label>
+        <button type="button" className="view3d-toggle" aria-pressed={view3d} onClick={() => setView3d(!view3d)} title="Show each model's 3D output beside the pictures">
+          3D
+        </button>
         <span className="hint">{zoom ? 'Click to zoom out' : 'Click an image to zoom'}</span>
       </header>
       {overlayAll ? (
@@ -125,6 +145,29 @@ export function CompareView({ imageId }: { imageId: string }) {
             );
           })}
         </div>
+      )}
+      {view3d && (
+        <section className="compare-3d" aria-label="3D views">
+          <p className="hint pose3d-hint">{ORBIT_HINT}</p>
+          <div className="compare-3d-grid" style={{ gridTemplateColumns: `repeat(${Math.min(3, Math.max(1, columns.length))}, 1fr)` }}>
+            {columns.map((column, i) => {
+              const cell = cells[i];
+              const done = cell?.status === 'done';
+              return (
+                <div key={column.id} data-model-id={column.id} className="compare-3d-slot">
+                  <Pose3DPanel
+                    title={column.label}
+                    colour={column.colour}
+                    poses={done ? cell.poses : null}
+                    layout={column.layout}
+                    threshold={threshold}
+                    pendingText={cell?.status === 'error' ? 'Failed: no result to show in 3D' : cell?.status === 'skipped' ? 'Skipped on this image' : 'Not run yet'}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        </section>
       )}
     </section>
   );

@@ -1,193 +1,120 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { fitImage } from '../../core/geometry';
-import { SKELETONS } from '../../core/skeletons';
-import type { Pose } from '../../core/types';
-import { MODEL_IDS } from '../../inference/modelCatalogue';
-import type { FromWorker } from '../../inference/worker/protocol';
-import { drawImage, drawPoseLayer, pointRadiusFor } from '../../render/drawPoses';
-import { modelColour } from '../../render/palette';
-import { useAppStore } from '../../store/appStore';
-import { useController } from '../../store/controllerContext';
+import { createPortal } from 'react-dom';
+import { useShallow } from 'zustand/react/shallow';
 import { useSelectedModels } from '../../store/selectors';
+import { CAMERA_ENDED_TEXT, NO_MEDIA_DEVICES_TEXT, cameraStartErrorText } from './cameraErrors';
+import { attachSource, releaseSource, type LiveSource } from './liveSource';
+import { useLiveViewStore } from './liveViewStore';
+import { Live3D } from './Live3D';
+import { useLivePipeline } from './useLivePipeline';
+import { videoErrorText } from './videoErrors';
 
 /** Capture size asked of the camera; models downscale further, so more only costs time. */
 const CAPTURE_SIZE_PX = { width: 640, height: 480 };
-/** FPS and latency are averaged over this window. */
-const STATS_WINDOW_MS = 2000;
-
-interface LiveStats {
-  fps: number;
-  /** Keypoints at or above the threshold in the last drawn frame, over all models. */
-  keypointsDrawn: number;
-  latencyMsByModel: Record<string, number>;
-  dropped: number;
-}
 
 /**
- * Live webcam: one frame in flight at a time (newer frames are dropped, never queued), each result
- * drawn on the very frame it was computed from, mirrored like a selfie view.
+ * Live mode, from the camera or from a video file, through one pipeline (useLivePipeline). The panel
+ * owns the source and the hidden <video> it plays in; the canvas with the keypoints and the stats sit in
+ * the sidebar tile or, shown large, in the main area (LiveStage), and the frame loop does not restart
+ * when they move.
  */
 export function WebcamPanel() {
-  const controller = useController();
   const selectedModels = useSelectedModels();
   // "Landmarks given the box" variants need a ground-truth box; a live frame has none.
   const models = useMemo(() => selectedModels.filter((m) => m.personInput !== 'box'), [selectedModels]);
-  const threshold = useAppStore((s) => s.confidenceThreshold);
-  const backendReady = useAppStore((s) => s.backend.status === 'ready');
-  const pushNotice = useAppStore((s) => s.pushNotice);
-  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [source, setSource] = useState<LiveSource | null>(null);
   const [cameras, setCameras] = useState<MediaDeviceInfo[]>([]);
   const [cameraId, setCameraId] = useState<string>('');
-  const [stats, setStats] = useState<LiveStats>({ fps: 0, keypointsDrawn: 0, latencyMsByModel: {}, dropped: 0 });
+  const [paused, setPaused] = useState(false);
+  const [show3d, setShow3d] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const live = useRef({
-    inFlightRequestId: null as number | null,
-    frameCounter: 0,
-    pendingFrame: null as ImageBitmap | null,
-    posesByModel: new Map<string, Pose[]>(),
-    latencyMsByModel: new Map<string, number[]>(),
-    drawnAtMs: [] as number[],
-    dropped: 0,
-    keypointsDrawn: 0,
-  });
-  const settings = useRef({ models, threshold });
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const { large, slot, setLarge, setActive } = useLiveViewStore(useShallow((s) => ({ large: s.large, slot: s.slot, setLarge: s.setLarge, setActive: s.setActive })));
+
+  // Declared before the pipeline, so the video has its source when the frame loop first looks at it.
   useEffect(() => {
-    settings.current = { models, threshold };
-  }, [models, threshold]);
+    const video = videoRef.current;
+    if (!source || !video) return;
+    const onPlaying = () => setPaused(video.paused);
+    // A file that ends has been played through: live mode ends and the batch goes on in the gallery.
+    const onEnded = () => setSource(null);
+    const onError = () => {
+      if (source.kind !== 'file') return;
+      setError(videoErrorText(source.name, source.type, video.error));
+      setSource(null);
+    };
+    // A track that ends by itself (camera unplugged, switched off, permission revoked) fires 'ended';
+    // stopping it ourselves does not, so this never fires for the Stop button.
+    const tracks = source.kind === 'camera' ? source.stream.getVideoTracks() : [];
+    const onTrackEnded = () => {
+      setError(CAMERA_ENDED_TEXT);
+      setSource(null);
+    };
+    video.addEventListener('play', onPlaying);
+    video.addEventListener('pause', onPlaying);
+    video.addEventListener('ended', onEnded);
+    video.addEventListener('error', onError);
+    for (const track of tracks) track.addEventListener('ended', onTrackEnded);
+    const detach = attachSource(video, source);
+    setPaused(false);
+    return () => {
+      video.removeEventListener('play', onPlaying);
+      video.removeEventListener('pause', onPlaying);
+      video.removeEventListener('ended', onEnded);
+      video.removeEventListener('error', onError);
+      for (const track of tracks) track.removeEventListener('ended', onTrackEnded);
+      detach();
+      releaseSource(source);
+    };
+  }, [source]);
 
-  const drawResult = useCallback((frame: ImageBitmap) => {
-    const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
-    if (canvas.width !== frame.width || canvas.height !== frame.height) {
-      canvas.width = frame.width;
-      canvas.height = frame.height;
-    }
-    const size = { width: frame.width, height: frame.height };
-    // Selfie view: the image and the keypoints go through the same mirrored transform.
-    const transform = { ...fitImage(size, size), mirrorWidthPx: frame.width };
-    drawImage(ctx, frame, size, size, transform);
-    const radius = pointRadiusFor(frame.width, frame.height);
-    let keypointsDrawn = 0;
-    for (const model of settings.current.models) {
-      const poses = live.current.posesByModel.get(model.id);
-      if (!poses) continue;
-      for (const pose of poses) keypointsDrawn += pose.keypoints.filter((k) => k.score >= settings.current.threshold).length;
-      drawPoseLayer(ctx, { poses, skeleton: SKELETONS[model.keypointLayout], colour: modelColour(model.id, MODEL_IDS) }, { transform, minScore: settings.current.threshold, pointRadiusPx: radius });
-    }
-    live.current.keypointsDrawn = keypointsDrawn;
-  }, []);
+  const { stats, attachCanvas, subscribeFrames } = useLivePipeline(source, videoRef, models);
 
-  const onFrameMessage = useCallback(
-    (message: FromWorker) => {
-      const state = live.current;
-      if (!('requestId' in message) || message.requestId !== state.inFlightRequestId) return;
-      if (message.type === 'poses') {
-        state.posesByModel.set(message.modelId, message.poses);
-        const list = state.latencyMsByModel.get(message.modelId) ?? [];
-        list.push(message.imageLatencyMs);
-        state.latencyMsByModel.set(message.modelId, list.slice(-30));
-      } else if (message.type === 'estimateError' && message.modelId) {
-        state.posesByModel.delete(message.modelId);
-      } else if (message.type === 'estimateDone') {
-        state.inFlightRequestId = null;
-        const frame = state.pendingFrame;
-        state.pendingFrame = null;
-        if (frame) {
-          drawResult(frame);
-          frame.close();
-          const now = performance.now();
-          state.drawnAtMs = [...state.drawnAtMs.filter((t) => now - t < STATS_WINDOW_MS), now];
-        }
-      }
-    },
-    [drawResult],
-  );
+  useEffect(() => setActive(source !== null), [source, setActive]);
 
   const refreshCameras = useCallback(async () => {
-    const devices = await navigator.mediaDevices.enumerateDevices();
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
     setCameras(devices.filter((d) => d.kind === 'videoinput'));
   }, []);
 
-  const start = async (deviceId?: string) => {
+  const startCamera = async (deviceId?: string) => {
     setError(null);
+    setSource(null);
+    // navigator.mediaDevices is undefined outside a secure context (typed as always present).
+    if (!(navigator as Partial<Navigator>).mediaDevices) {
+      setError(NO_MEDIA_DEVICES_TEXT);
+      return;
+    }
     try {
       const media = await navigator.mediaDevices.getUserMedia({
         video: { ...CAPTURE_SIZE_PX, ...(deviceId ? { deviceId: { exact: deviceId } } : {}) },
         audio: false,
       });
-      setStream(media);
+      setSource({ kind: 'camera', stream: media });
       setCameraId(media.getVideoTracks()[0]?.getSettings().deviceId ?? deviceId ?? '');
       await refreshCameras();
     } catch (e) {
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      setError(`Camera could not start (${message}). Check that a camera is connected and that this page may use it.`);
-      pushNotice('webcam', `Camera could not start: ${message}`);
+      // Shown once, in the panel (a notice as well would say the same thing twice, side by side).
+      setError(cameraStartErrorText(e));
     }
   };
 
-  const stop = useCallback(() => {
-    setStream((current) => {
-      current?.getTracks().forEach((t) => t.stop());
-      return null;
-    });
-  }, []);
+  const playFile = (file: File) => {
+    setError(null);
+    setSource({ kind: 'file', url: URL.createObjectURL(file), name: file.name, type: file.type });
+    // A video is chosen to be watched: it opens large (Esc or "Show small" puts it in the tile).
+    setLarge(true);
+  };
 
-  useEffect(() => {
+  const stop = () => setSource(null);
+
+  const togglePlay = () => {
     const video = videoRef.current;
-    if (!stream || !video) return;
-    video.srcObject = stream;
-    void video.play();
-    controller.setLiveMode(onFrameMessage);
-    const state = live.current;
-    let running = true;
-    const tick = async () => {
-      if (!running) return;
-      if (video.readyState >= 2 && video.videoWidth > 0) {
-        if (state.inFlightRequestId !== null) {
-          state.dropped++;
-        } else if (backendReady && settings.current.models.length > 0) {
-          const [forModel, forDisplay] = await Promise.all([createImageBitmap(video), createImageBitmap(video)]);
-          if (!running) {
-            forModel.close();
-            forDisplay.close();
-            return;
-          }
-          state.pendingFrame = forDisplay;
-          state.inFlightRequestId = controller.estimateFrame({
-            imageKey: `webcam:${++state.frameCounter}`,
-            input: { kind: 'bitmap', bitmap: forModel, scaleToImagePx: 1 },
-            modelIds: settings.current.models.map((m) => m.id),
-            mode: 'video',
-            timestampMs: performance.now(),
-          });
-        }
-      }
-      if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => void tick());
-      else requestAnimationFrame(() => void tick());
-    };
-    void tick();
-    const statsTimer = window.setInterval(() => {
-      const now = performance.now();
-      const drawn = state.drawnAtMs.filter((t) => now - t < STATS_WINDOW_MS);
-      const latencyMsByModel: Record<string, number> = {};
-      for (const [id, list] of state.latencyMsByModel) latencyMsByModel[id] = list.reduce((a, b) => a + b, 0) / Math.max(1, list.length);
-      setStats({ fps: (drawn.length * 1000) / STATS_WINDOW_MS, keypointsDrawn: state.keypointsDrawn, latencyMsByModel, dropped: state.dropped });
-    }, 500);
-    return () => {
-      running = false;
-      window.clearInterval(statsTimer);
-      controller.setLiveMode(null);
-      state.inFlightRequestId = null;
-      state.pendingFrame?.close();
-      state.pendingFrame = null;
-      state.posesByModel.clear();
-    };
-  }, [stream, controller, onFrameMessage, backendReady]);
-
-  useEffect(() => () => stop(), [stop]);
+    if (!video) return;
+    if (video.paused) video.play().catch(() => undefined);
+    else video.pause();
+  };
 
   const latencyText = useMemo(
     () =>
@@ -198,19 +125,77 @@ export function WebcamPanel() {
     [models, stats],
   );
 
+  const shownLarge = large && slot !== null;
+  const view = source && (
+    <div className={shownLarge ? 'live-view live-view-large' : 'live-view'}>
+      <div className="row-buttons">
+        {source.kind === 'file' && (
+          <button type="button" onClick={togglePlay}>
+            {paused ? 'Play' : 'Pause'}
+          </button>
+        )}
+        <button type="button" onClick={() => setLarge(!shownLarge)} title={shownLarge ? 'Back to the sidebar (Esc)' : 'Show in the main area'}>
+          {shownLarge ? 'Show small' : 'Show large'}
+        </button>
+        <button type="button" className="view3d-toggle" aria-pressed={show3d} onClick={() => setShow3d(!show3d)} title="Show the live models' 3D output">
+          3D
+        </button>
+        {source.kind === 'file' && <span className="live-source-name">{source.name}</span>}
+      </div>
+      <canvas ref={attachCanvas} className="webcam-canvas" role="img" aria-label={source.kind === 'camera' ? 'Webcam with keypoints' : 'Video with keypoints'} />
+      <p
+        className="live-stats"
+        data-testid="webcam-stats"
+        data-source={source.kind}
+        data-fps={stats.fps.toFixed(1)}
+        data-keypoints={stats.keypointsDrawn}
+        data-frames={stats.framesDone}
+        data-tensors={stats.workerTensors ?? ''}
+        data-tensor-bytes={stats.workerTensorBytes ?? ''}
+      >
+        {stats.fps.toFixed(1)} FPS drawn · {latencyText || 'waiting for the first frame…'} · {stats.dropped} frames dropped while busy
+        {shownLarge && ' · Esc: back to the sidebar'}
+      </p>
+      {show3d && <Live3D models={models} subscribeFrames={subscribeFrames} large={shownLarge} />}
+    </div>
+  );
+
   return (
     <section className="panel" aria-labelledby="webcam-heading">
       <h2 id="webcam-heading">Webcam</h2>
       <div className="row-buttons">
-        {stream ? (
+        {source?.kind === 'camera' ? (
           <button type="button" onClick={stop}>
             Stop webcam
           </button>
         ) : (
-          <button type="button" onClick={() => void start(cameraId || undefined)}>
+          <button type="button" onClick={() => void startCamera(cameraId || undefined)}>
             Start webcam
           </button>
         )}
+        {source?.kind === 'file' ? (
+          <button type="button" onClick={stop}>
+            Stop video
+          </button>
+        ) : (
+          <button type="button" onClick={() => fileInputRef.current?.click()}>
+            Play a video file…
+          </button>
+        )}
+        <input
+          ref={fileInputRef}
+          type="file"
+          accept="video/*"
+          className="visually-hidden"
+          tabIndex={-1}
+          aria-label="Video file"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            // Cleared, so choosing the same file again plays it again.
+            event.target.value = '';
+            if (file) playFile(file);
+          }}
+        />
         {cameras.length > 1 && (
           <label className="inline">
             Camera{' '}
@@ -218,10 +203,7 @@ export function WebcamPanel() {
               value={cameraId}
               onChange={(event) => {
                 setCameraId(event.target.value);
-                if (stream) {
-                  stop();
-                  void start(event.target.value);
-                }
+                if (source?.kind === 'camera') void startCamera(event.target.value);
               }}
             >
               {cameras.map((c, i) => (
@@ -238,15 +220,12 @@ export function WebcamPanel() {
           {error}
         </p>
       )}
-      {stream && (
-        <div className="webcam-view">
-          <video ref={videoRef} muted playsInline className="visually-hidden" />
-          <canvas ref={canvasRef} className="webcam-canvas" role="img" aria-label="Webcam with keypoints" />
-          <p className="live-stats" data-testid="webcam-stats" data-fps={stats.fps.toFixed(1)} data-keypoints={stats.keypointsDrawn}>
-            {stats.fps.toFixed(1)} FPS drawn · {latencyText || 'waiting for the first frame…'} · {stats.dropped} frames dropped while busy
-          </p>
-        </div>
-      )}
+      <div className="webcam-view">
+        {/* Not mirrored here: the canvas mirrors what it draws for the camera, keypoints included. */}
+        <video ref={videoRef} muted playsInline className="visually-hidden" />
+        {shownLarge ? source && <p className="live-stats">Shown large in the main area.</p> : view}
+      </div>
+      {shownLarge && view && slot && createPortal(view, slot)}
     </section>
   );
 }

@@ -1,8 +1,39 @@
 import * as poseDetection from '@tensorflow-models/pose-detection';
-import { COCO17 } from '../../core/skeletons';
+import { layoutById } from '../../core/layouts';
+import type { ModelInfo } from '../../core/types';
 import { createProgressTracker, graphModelHandler, type GraphModelJson } from '../graphModelHandler';
-import type { AdapterFactory } from '../modelAdapter';
+import type { AdapterFamily, AdapterFactory } from '../modelAdapter';
+import { configNumber, configString, onlyConfigFields } from '../modelConfig';
+import { NetworkClock, TFJS_RUNTIME, prepareTfjsImage, tfjsImageTensor } from '../runtimes/tfjs';
 import { innerGraphModels, toPlainPoses } from './poseDetectionResult';
+
+/**
+ * The manifest `config` of a PoseNet model (pose-detection's PoseNet model config; the input resolution is the
+ * entry's `inputSizePx`):
+ * - `architecture`: 'MobileNetV1' (the one whose published model.json patchPoseNetModelJson fixes);
+ * - `outputStride`: 8 | 16 | 32 (MobileNetV1: 8 or 16 for this build, the network's stride);
+ * - `multiplier`: MobileNetV1's depth multiplier, 0.5 | 0.75 | 1;
+ * - `maxPoses`: 1 = pose-detection's single-pose decoding; more = its multi-person decoding, up to that many.
+ */
+interface PoseNetConfig {
+  architecture: 'MobileNetV1';
+  outputStride: 8 | 16 | 32;
+  multiplier: 0.5 | 0.75 | 1;
+  maxPoses: number;
+}
+const POSENET_CONFIG_FIELDS = ['architecture', 'outputStride', 'multiplier', 'maxPoses'];
+
+function poseNetConfig(info: ModelInfo): PoseNetConfig {
+  onlyConfigFields(info, POSENET_CONFIG_FIELDS);
+  const architecture = configString(info, 'architecture', ['MobileNetV1'] as const);
+  const outputStride = configNumber(info, 'outputStride', { min: 8, max: 32, integer: true });
+  if (![8, 16, 32].includes(outputStride)) throw new Error(`${info.id}: manifest config.outputStride must be 8, 16 or 32`);
+  const multiplier = configNumber(info, 'multiplier', { min: 0.5, max: 1 });
+  if (![0.5, 0.75, 1].includes(multiplier)) throw new Error(`${info.id}: manifest config.multiplier must be 0.5, 0.75 or 1`);
+  const maxPoses = configNumber(info, 'maxPoses', { min: 1, max: 20, integer: true });
+  if ((maxPoses > 1) !== info.multiPerson) throw new Error(`${info.id}: config.maxPoses ${maxPoses} and multiPerson ${String(info.multiPerson)} disagree`);
+  return { architecture, outputStride: outputStride as PoseNetConfig['outputStride'], multiplier: multiplier as PoseNetConfig['multiplier'], maxPoses };
+}
 
 /** pose-detection reads MobileNetV1 PoseNet outputs by position in this order. */
 const POSENET_OUTPUT_ORDER = ['offset', 'heatmap', 'displacement_fwd', 'displacement_bwd'] as const;
@@ -49,27 +80,39 @@ export function patchPoseNetModelJson(json: GraphModelJson): GraphModelJson {
   return patched;
 }
 
-/** PoseNet MobileNetV1 (single pose), output stride 16, through pose-detection. */
+/** PoseNet MobileNetV1 through pose-detection (single-pose decoding unless config.maxPoses > 1). */
 export const loadPoseNet: AdapterFactory = async (info, context) => {
+  const config = poseNetConfig(info);
+  const keypointNames = layoutById(info.keypointLayout).keypointNames;
   const modelJson = info.files.find((f) => f.name.endsWith('.json'));
   if (!modelJson) throw new Error(`${info.id}: manifest lists no model.json`);
   const progressFor = createProgressTracker(info, context);
   const [widthPx, heightPx] = info.inputSizePx;
   const detector = await poseDetection.createDetector(poseDetection.SupportedModels.PoseNet, {
-    architecture: 'MobileNetV1',
-    outputStride: 16,
-    multiplier: 1,
+    architecture: config.architecture,
+    outputStride: config.outputStride,
+    multiplier: config.multiplier,
     inputResolution: { width: widthPx, height: heightPx },
     // Typed as string, but pose-detection hands it straight to loadGraphModel, which takes an IOHandler.
     modelUrl: graphModelHandler(modelJson.name, context, progressFor, patchPoseNetModelJson) as unknown as string,
   });
+  const networks = innerGraphModels(detector, ['posenetModel']);
+  const clock = new NetworkClock(networks);
   return {
     info,
+    runtime: TFJS_RUNTIME,
+    prepare: prepareTfjsImage,
     async estimate(image) {
-      const poses = await detector.estimatePoses(image, { maxPoses: 1, flipHorizontal: false });
-      return toPlainPoses(poses, COCO17.keypointNames);
+      const { value: poses, networkMs } = await clock.measure(() => detector.estimatePoses(tfjsImageTensor(image), { maxPoses: config.maxPoses, flipHorizontal: false }));
+      const plain = toPlainPoses(poses, keypointNames);
+      return networkMs === undefined ? { poses: plain } : { poses: plain, networkMs };
     },
-    graphModels: () => innerGraphModels(detector, ['posenetModel']),
-    dispose: () => detector.dispose(),
+    graphModels: () => networks,
+    dispose: () => {
+      clock.dispose();
+      detector.dispose();
+    },
   };
 };
+
+export const POSENET_FAMILY: AdapterFamily = { runtime: TFJS_RUNTIME, load: loadPoseNet, checkConfig: (info) => void poseNetConfig(info) };

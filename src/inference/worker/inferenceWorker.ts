@@ -1,16 +1,15 @@
 /// <reference lib="webworker" />
+import type { ModelSettings } from '../../core/modelSettings';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-converter';
-import type { BackendName, ModelId, Pose } from '../../core/types';
-import { personRegionInBitmapPx, type PersonRegion } from '../../core/crops';
-import { scalePoses } from '../../core/geometry';
-import { chooseBackend } from '../backends';
-import { estimateBestPosePerCrop } from '../cropEstimate';
-import { bitmapToRgba, decodeFileForInference, rgbaToImageTensor, type InferencePixels } from '../inputPixels';
-import { RawExecutionRecorder } from '../rawTiming';
-import { warmUpAdapter } from '../warmUp';
+import type { BackendName, ModelId } from '../../core/types';
+import { backendGpuLost, chooseBackend, watchBackendLoss } from '../backends';
+import { bitmapToRgba, decodeFileForInference, rgbaToRgbImage, type InferencePixels } from '../inputPixels';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
-import { adapterFactory, modelInfo } from '../modelRegistry';
+import { manifestFiles, verifyingReader } from '../modelFileCheck';
+import { MODELS, modelInfo } from '../modelRegistry';
+import { loadModelAdapter, runPipeline, warmUpAdapter } from '../pipeline';
+import { configureBrowserLiteRt } from '../runtimes/litertBrowser';
 import type { FromWorker, InferenceInput, ToWorker } from './protocol';
 
 
@@ -18,8 +17,33 @@ import type { FromWorker, InferenceInput, ToWorker } from './protocol';
 const MODELS_URL = '/models/';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const send = (message: FromWorker) => scope.postMessage(message);
+// LiteRT models (runtime 'litert') load LiteRT's own WASM module from /litert-wasm/ on first use.
+configureBrowserLiteRt();
+/**
+ * Set once the GPU behind the active backend is gone. From then on this worker says nothing but that:
+ * whatever it still computes came from a dead device, and the client replaces the worker and sends
+ * the same work again, so an error here must not mark an image as failed.
+ */
+let backendLostReason: string | null = null;
+const send = (message: FromWorker) => {
+  if (backendLostReason === null) scope.postMessage(message);
+};
+
+function reportBackendLost(backend: BackendName, reason: string): void {
+  if (backendLostReason !== null) return;
+  backendLostReason = reason;
+  scope.postMessage({ type: 'backendLost', backend, message: reason } satisfies FromWorker);
+}
+
+/** After an error on a GPU backend: was it the GPU going away? Then it is reported as that, not as the image's error. */
+async function checkGpuLost(backend: BackendName | null): Promise<void> {
+  if (backend && backendLostReason === null && (await backendGpuLost(backend))) {
+    reportBackendLost(backend, `the ${backend === 'webgl' ? 'WebGL context' : 'WebGPU device'} was lost`);
+  }
+}
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** A model asked for that is not (or could not be) loaded: the image's error, not a sign of a lost GPU. */
+class NotLoaded extends Error {}
 
 let activeBackend: BackendName | null = null;
 /** Resident models on the active backend. */
@@ -30,8 +54,11 @@ const adapters = new Map<ModelId, Promise<ModelAdapter>>();
  * wait for a 34 MB model the user ticked after it. Loads are tagged with the backend epoch, so a
  * backend switch drops the ones still queued.
  */
-const messageQueue: ToWorker[] = [];
+const messageQueue: QueuedMessage[] = [];
 const loadQueue: { requestId: number; modelId: ModelId; epoch: number }[] = [];
+/** The user's settings per model, as last sent, and those each loaded adapter was made with (JSON). */
+const modelSettings = new Map<ModelId, ModelSettings>();
+const loadedSettings = new Map<ModelId, string>();
 /** Models the UI wants resident on the active backend. */
 let wantedModelIds = new Set<ModelId>();
 let backendEpoch = 0;
@@ -55,10 +82,13 @@ function startDecode(input: InferenceInput): Promise<InferencePixels> {
   return decodeFileForInference(input.file, input, input.name);
 }
 
-const fetchModelFiles: ModelFileReader = {
+const fetchedModelFiles: ModelFileReader = {
   async readFile(name, onBytes) {
-    const response = await fetch(MODELS_URL + encodeURIComponent(name));
-    if (!response.ok) throw new Error(`${MODELS_URL}${name}: HTTP ${response.status}`);
+    const url = MODELS_URL + encodeURIComponent(name);
+    const response = await fetch(url).catch((error: unknown) => {
+      throw new Error(`${url} could not be fetched (${errorText(error)}): is the app's server still running?`);
+    });
+    if (!response.ok) throw new Error(`${url} could not be loaded: the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
     if (!response.body) return response.arrayBuffer();
     const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -80,6 +110,9 @@ const fetchModelFiles: ModelFileReader = {
   },
 };
 
+/** Every fetched weight file is checked against the manifest's sha256 before a model is built from it. */
+const fetchModelFiles = verifyingReader(fetchedModelFiles, manifestFiles(MODELS));
+
 function memoryFacts(): { numTensors: number; tensorBytes: number; workerHeapBytes: number | null } {
   const { numTensors, numBytes } = tf.memory();
   const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
@@ -95,33 +128,42 @@ function disposeAll(): void {
   adapters.clear();
 }
 
-async function loadModel(requestId: number, modelId: ModelId, backend: BackendName): Promise<void> {
+/** Loads and warms up a model; resolves with the reason when it failed (also reported as modelError), else null. */
+async function loadModel(requestId: number, modelId: ModelId, backend: BackendName): Promise<string | null> {
   const info = modelInfo(modelId);
   const startMs = performance.now();
-  const pending = adapterFactory(modelId)(info, {
+  const settings = modelSettings.get(modelId);
+  loadedSettings.set(modelId, JSON.stringify(settings ?? {}));
+  const pending = loadModelAdapter(info, {
     files: fetchModelFiles,
+    ...(settings ? { settings } : {}),
     onProgress: ({ loadedBytes, totalBytes }) => send({ type: 'modelProgress', modelId, backend, loadedBytes, totalBytes }),
   });
   adapters.set(modelId, pending);
+  // Unticked (or the backend switched) while loading: whoever removed it disposes it, and its
+  // outcome is not reported, or a model no longer wanted would read as ready (or failed).
+  const superseded = () => adapters.get(modelId) !== pending;
   try {
     const adapter = await pending;
+    if (superseded()) return null;
     const loadMs = performance.now() - startMs;
     const warmupStartMs = performance.now();
     await warmUpAdapter(adapter);
-    send({ type: 'modelReady', requestId, modelId, backend, loadMs, warmupMs: performance.now() - warmupStartMs });
+    if (superseded()) return null;
+    send({ type: 'modelReady', requestId, modelId, backend, runtime: adapter.runtime, loadMs, warmupMs: performance.now() - warmupStartMs });
+    return null;
   } catch (error) {
+    if (superseded()) return null;
     adapters.delete(modelId);
     send({ type: 'modelError', requestId, modelId, backend, message: errorText(error) });
+    return errorText(error);
   }
 }
 
-/** Person-crops protocol: the best pose of each person (given in original pixels), in bitmap pixels. */
-function estimateCrops(adapter: ModelAdapter, image: tf.Tensor3D, persons: PersonRegion[], scaleToImagePx: number): Promise<Pose[]> {
-  const bitmapSize = { width: image.shape[1], height: image.shape[0] };
-  return estimateBestPosePerCrop(adapter, image, persons.map((person) => personRegionInBitmapPx(person, scaleToImagePx, bitmapSize)));
-}
+/** Everything but the life lock, which is answered at once. */
+type QueuedMessage = Exclude<ToWorker, { type: 'holdLifeLock' }>;
 
-async function handle(message: ToWorker): Promise<void> {
+async function handle(message: QueuedMessage): Promise<void> {
   switch (message.type) {
     case 'setBackend': {
       backendEpoch++;
@@ -131,9 +173,12 @@ async function handle(message: ToWorker): Promise<void> {
       try {
         const decision = await chooseBackend(message.choice, message.wasmThreads);
         activeBackend = decision.chosen;
+        watchBackendLoss(decision.chosen, (reason) => reportBackendLost(decision.chosen, reason));
         send({ type: 'backendReady', requestId: message.requestId, backend: decision.chosen, decision });
       } catch (error) {
-        activeBackend = tf.getBackend() as BackendName | null;
+        // No backend is in use until the next setBackend succeeds (tf.getBackend() here would quietly
+        // initialise whichever backend tfjs ranks first, and log its failure too).
+        activeBackend = null;
         send({ type: 'backendError', requestId: message.requestId, choice: message.choice, message: errorText(error) });
       }
       return;
@@ -141,8 +186,11 @@ async function handle(message: ToWorker): Promise<void> {
     case 'useModels': {
       const backend = activeBackend;
       if (!backend) throw new Error('no backend is active yet');
+      for (const [modelId, settings] of Object.entries(message.settings ?? {})) if (settings) modelSettings.set(modelId, settings);
       for (const [modelId, pending] of adapters) {
-        if (message.modelIds.includes(modelId)) continue;
+        // Settings apply at load: a model whose settings changed is disposed here and loaded again below.
+        const settingsChanged = loadedSettings.get(modelId) !== JSON.stringify(modelSettings.get(modelId) ?? {});
+        if (message.modelIds.includes(modelId) && !settingsChanged) continue;
         adapters.delete(modelId);
         pending.then((adapter) => adapter.dispose()).catch(() => undefined);
         send({ type: 'modelDisposed', modelId, backend });
@@ -158,7 +206,6 @@ async function handle(message: ToWorker): Promise<void> {
     case 'estimate': {
       const { requestId, imageKey } = message;
       const backend = activeBackend;
-      let image: tf.Tensor3D | null = null;
       let decoder: InferencePixels['decoder'] | null = null;
       try {
         const decodeStartMs = performance.now();
@@ -166,50 +213,58 @@ async function handle(message: ToWorker): Promise<void> {
         earlyDecodes.delete(requestId);
         const pixels = await pending;
         decoder = pixels.decoder;
-        image = rgbaToImageTensor(pixels);
-        const scaleToImagePx = pixels.scaleToImagePx;
         const decodeMs = performance.now() - decodeStartMs;
-        for (const modelId of message.modelIds) {
-          // Asked for a model whose load is still queued (webcam, benchmark): load it now.
-          const queuedLoad = loadQueue.findIndex((job) => job.modelId === modelId);
-          if (queuedLoad >= 0 && backend) {
-            const [job] = loadQueue.splice(queuedLoad, 1);
-            await loadModel(job?.requestId ?? requestId, modelId, backend);
-          }
-          const pending = adapters.get(modelId);
-          if (!pending || !backend) {
-            send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: `${modelId} is not loaded` });
-            continue;
-          }
-          try {
-            const adapter = await pending;
-            const recorder = message.measureRaw ? new RawExecutionRecorder(adapter.graphModels()) : null;
-            const startMs = performance.now();
-            const input = image;
-            const run = () => message.crops
-              ? estimateCrops(adapter, input, message.crops, scaleToImagePx)
-              : adapter.estimate(input, {
-                  mode: message.mode,
-                  ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
-                });
-            const poses: Pose[] = recorder ? await recorder.record(run) : await run();
-            const imageLatencyMs = performance.now() - startMs;
-            const inferences = message.crops?.length ?? 1;
-            send({ type: 'poses', requestId, imageKey, modelId, backend, poses: scalePoses(poses, scaleToImagePx), imageLatencyMs, inferences });
-            if (recorder) {
-              const rawMs = await recorder.timeRecorded();
-              recorder.dispose();
-              send({ type: 'rawTiming', requestId, imageKey, modelId, backend, rawMs });
-            }
-          } catch (error) {
-            send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: errorText(error) });
-          }
-        }
-        image.dispose();
-        image = null;
-        send({ type: 'estimateDone', requestId, imageKey, decodeMs, decoder, ...memoryFacts() });
+        const { prepareMs } = await runPipeline(
+          { pixels: rgbaToRgbImage(pixels), scaleToImagePx: pixels.scaleToImagePx },
+          message.modelIds,
+          {
+            mode: message.mode,
+            ...(message.timestampMs !== undefined ? { timestampMs: message.timestampMs } : {}),
+            crops: message.crops ?? null,
+            measureRaw: message.measureRaw === true,
+          },
+          backend ?? 'none',
+          {
+            adapterFor: async (modelId) => {
+              // Asked for a model whose load is still queued (webcam, benchmark): load it now.
+              const queuedLoad = loadQueue.findIndex((job) => job.modelId === modelId);
+              let loadError: string | null = null;
+              if (queuedLoad >= 0 && backend) {
+                const [job] = loadQueue.splice(queuedLoad, 1);
+                loadError = await loadModel(job?.requestId ?? requestId, modelId, backend);
+              }
+              const loading = adapters.get(modelId);
+              if (!loading || !backend) throw new NotLoaded(loadError !== null ? `model failed to load: ${loadError}` : `${modelId} is not loaded`);
+              return loading;
+            },
+            onEstimate: (estimate) => {
+              if (!backend) return;
+              send({
+                type: 'poses',
+                requestId,
+                imageKey,
+                modelId: estimate.modelId,
+                backend,
+                runtime: estimate.runtime,
+                poses: estimate.poses,
+                imageLatencyMs: estimate.imageLatencyMs,
+                ...(estimate.networkMs !== undefined ? { networkMs: estimate.networkMs } : {}),
+                inferences: estimate.inferences,
+              });
+            },
+            onRawTiming: (modelId, rawMs) => {
+              if (backend) send({ type: 'rawTiming', requestId, imageKey, modelId, backend, rawMs });
+            },
+            onError: async (modelId, error) => {
+              if (!(error instanceof NotLoaded)) await checkGpuLost(backend);
+              send({ type: 'estimateError', requestId, imageKey, modelId, backend, message: errorText(error) });
+            },
+          },
+        );
+        // Input preparation shared by the models: decode, and the tensor every tfjs model of the request reads.
+        send({ type: 'estimateDone', requestId, imageKey, decodeMs: decodeMs + prepareMs, decoder, ...memoryFacts() });
       } catch (error) {
-        image?.dispose();
+        await checkGpuLost(backend);
         send({ type: 'estimateError', requestId, imageKey, modelId: null, backend, message: errorText(error) });
         send({ type: 'estimateDone', requestId, imageKey, decodeMs: 0, decoder, ...memoryFacts() });
       }
@@ -218,7 +273,7 @@ async function handle(message: ToWorker): Promise<void> {
   }
 }
 
-function reportFailure(message: ToWorker, error: unknown): void {
+function reportFailure(message: QueuedMessage, error: unknown): void {
   if (message.type === 'estimate') {
     send({ type: 'estimateError', requestId: message.requestId, imageKey: message.imageKey, modelId: null, backend: activeBackend, message: errorText(error) });
     send({ type: 'estimateDone', requestId: message.requestId, imageKey: message.imageKey, decodeMs: 0, decoder: null, ...memoryFacts() });
@@ -253,8 +308,25 @@ async function drain(): Promise<void> {
   }
 }
 
+/**
+ * Holds a Web Lock for as long as this worker lives: the browser releases it however the worker ends
+ * (crash, out of memory, close), which is how the client notices a death that fires no event.
+ */
+function holdLifeLock(lockName: string): void {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return; // no secure context: the client then only sees deaths that fire an error
+  void locks.request(lockName, () => {
+    send({ type: 'lifeLockHeld', lockName });
+    return new Promise<never>(() => undefined);
+  });
+}
+
 scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  if (message.type === 'holdLifeLock') {
+    holdLifeLock(message.lockName);
+    return;
+  }
   if (message.type === 'estimate') {
     const decode = startDecode(message.input);
     decode.catch(() => undefined); // reported when the request runs

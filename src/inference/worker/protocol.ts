@@ -1,6 +1,7 @@
+import type { ModelSettings } from '../../core/modelSettings';
 import type { BackendDecision } from '../../core/backendDecision';
 import type { PersonRegion } from '../../core/crops';
-import type { BackendChoice, BackendName, ModelId, Pose } from '../../core/types';
+import type { BackendChoice, BackendName, ModelId, Pose, RuntimeName } from '../../core/types';
 import type { EstimateMode } from '../modelAdapter';
 
 /**
@@ -18,10 +19,18 @@ export type InferenceInput =
   | { kind: 'bitmap'; bitmap: ImageBitmap; scaleToImagePx: number };
 
 export type ToWorker =
+  /** Sent first by the client: hold this Web Lock while alive (the client learns of the worker's death when it is released). */
+  | { type: 'holdLifeLock'; lockName: string }
   /** `wasmThreads` only takes effect before WASM first initialises in this worker (a tfjs limit). */
   | { type: 'setBackend'; requestId: number; choice: BackendChoice; wasmThreads?: number }
   /** Makes exactly these models resident: loads the missing ones, disposes the rest. */
-  | { type: 'useModels'; requestId: number; modelIds: ModelId[] }
+  | {
+      type: 'useModels';
+      requestId: number;
+      modelIds: ModelId[];
+      /** Per model, the user's settings (core/modelSettings.ts); a loaded model whose settings changed is loaded again. */
+      settings?: Partial<Record<ModelId, ModelSettings>>;
+    }
   | {
       type: 'estimate';
       requestId: number;
@@ -32,7 +41,7 @@ export type ToWorker =
       timestampMs?: number;
       /**
        * Person-crops protocol: run each model once per person (original-image pixels) instead of on the
-       * whole image (see cropEstimate.estimatePerson); each contributes its best pose, tagged with `cropIndex`.
+       * whole image (see pipeline.estimatePerson); each contributes its best pose, tagged with `cropIndex`.
        */
       crops?: PersonRegion[];
       /** Benchmark: also re-run the model's own graph calls alone on the same inputs and report `rawMs`. */
@@ -42,8 +51,21 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'backendReady'; requestId: number; backend: BackendName; decision: BackendDecision }
   | { type: 'backendError'; requestId: number; choice: BackendChoice; message: string }
+  /** The worker holds its life lock (see `holdLifeLock`). */
+  | { type: 'lifeLockHeld'; lockName: string }
+  /** The GPU behind the active backend went away (WebGL context lost, WebGPU device lost): tfjs cannot go on in this worker. */
+  | { type: 'backendLost'; backend: BackendName; message: string }
+  /**
+   * Made by InferenceClient, never sent by the worker: the worker stopped (crashed, ran out of memory,
+   * threw, lost its GPU) and a fresh one replaced it. Nothing is loaded there and requests in flight
+   * will never be answered; the caller sets the backend again and re-sends its work.
+   */
+  | { type: 'workerRestarted'; reason: string }
+  /** Made by InferenceClient: the worker kept stopping, so it was not restarted again. */
+  | { type: 'workerFailed'; message: string }
   | { type: 'modelProgress'; modelId: ModelId; backend: BackendName; loadedBytes: number; totalBytes: number }
-  | { type: 'modelReady'; requestId: number; modelId: ModelId; backend: BackendName; loadMs: number; warmupMs: number }
+  /** `runtime`: what executes the model's networks (e.g. 'tfjs'), a dimension beside the backend. */
+  | { type: 'modelReady'; requestId: number; modelId: ModelId; backend: BackendName; runtime: RuntimeName; loadMs: number; warmupMs: number }
   | { type: 'modelError'; requestId: number; modelId: ModelId; backend: BackendName; message: string }
   | { type: 'modelDisposed'; modelId: ModelId; backend: BackendName }
   | {
@@ -52,6 +74,9 @@ export type FromWorker =
       imageKey: string;
       modelId: ModelId;
       backend: BackendName;
+      /** The runtime that ran the model (model × runtime × backend). */
+      runtime: RuntimeName;
+      /** Original-image pixels; keypoints may carry `z`, poses `world` (metric 3D keypoints) and `labels`. */
       poses: Pose[];
       /**
        * Model time for this image, milliseconds: preprocessing, networks and postprocessing of every
@@ -60,6 +85,11 @@ export type FromWorker =
       imageLatencyMs: number;
       /** Inferences in `imageLatencyMs`: 1 for a whole image, the number of crops under person crops. */
       inferences: number;
+      /**
+       * The adapter's own timing of its networks within `imageLatencyMs` (all inferences), milliseconds; absent
+       * where the runtime cannot tell (tfjs on WebGL/WebGPU, where a network call only queues GPU work).
+       */
+      networkMs?: number;
     }
   /** With `measureRaw`, after `poses` (so the re-run never delays the result): the network(s) alone on the same inputs, for the whole image. */
   | { type: 'rawTiming'; requestId: number; imageKey: string; modelId: ModelId; backend: BackendName; rawMs: number }
@@ -70,7 +100,7 @@ export type FromWorker =
       imageKey: string;
       /**
        * Input preparation in the worker, shared by every model of the request: file → pixels
-       * (only the part not already overlapped with earlier work) → tensor.
+       * (only the part not already overlapped with earlier work) → each runtime's copy (the tfjs tensor and crops).
        */
       decodeMs: number;
       /** Which decoder produced the pixels ('bitmap' for webcam frames). */

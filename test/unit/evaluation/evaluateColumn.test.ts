@@ -1,7 +1,9 @@
+import { COCO17, FACE468 } from '../../../src/core/layouts/builtinLayouts';
 import { describe, expect, it } from 'vitest';
 import type { CocoKeypointResult } from '../../../src/core/coco/cocoTypes';
 import { cocoSummaryLines } from '../../../src/core/evaluation/summary';
 import { evaluateColumn, median, restrictGroundTruth, type EvaluateColumnInput } from '../../../src/core/evaluation/evaluateColumn';
+import { datasetWithUserSigmas } from '../../../src/core/layouts';
 import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
 import { KEYPOINT_STATS_NAMES, evaluateKeypoints } from '../../../src/core/metrics/cocoEval';
 import { DEFAULT_PCK_ALPHAS, computePck, pckPersonsFromEvaluation } from '../../../src/core/metrics/pck';
@@ -12,7 +14,7 @@ const gt = peopleGroundTruth();
 const allIds = gt.images.map((image) => image.id);
 
 function perfectResults(imageIds: readonly number[]): CocoKeypointResult[] {
-  return imageIds.flatMap((id) => posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'));
+  return imageIds.flatMap((id) => posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), COCO17, COCO17));
 }
 
 function input(overrides: Partial<EvaluateColumnInput>): EvaluateColumnInput {
@@ -111,7 +113,7 @@ describe('evaluateColumn', () => {
     ] as const) {
       const metrics = evaluateColumn(input({ results: shifted, pck: settings }));
       const evaluation = evaluateKeypoints(gt, shifted);
-      const reference = computePck(pckPersonsFromEvaluation(gt, shifted, evaluation), settings);
+      const reference = computePck(pckPersonsFromEvaluation(gt, shifted, evaluation), { ...settings, keypointNames: COCO17.keypointNames });
       expect(metrics.pck.alpha).toBe(settings.alpha);
       expect(metrics.pck.normalizer).toBe(settings.normalizer);
       expect(metrics.pck.value).toBe(reference.pck);
@@ -169,5 +171,42 @@ describe('evaluateColumn: inputs without a pose', () => {
   it('does not count crops for whole images or imported predictions', () => {
     const metrics = evaluateColumn(input({ results: perfectResults(allIds.slice(1)) }));
     expect(metrics.withoutPose).toEqual({ images: 1, crops: null, cropsTotal: null });
+  });
+});
+
+describe('evaluateColumn beyond AP: PCK AUC and face NME', () => {
+  it('a perfect column has PCK AUC 1, and no NME on COCO people (no reference pair)', () => {
+    const metrics = evaluateColumn(input({ results: perfectResults(allIds) }));
+    expect(metrics.pckCurve.auc).toBe(1);
+    expect(metrics.nme).toBeNull();
+  });
+
+  it('face mesh ground truth: NME is the mean error over the outer-eye-corner distance', () => {
+    const names = FACE468.keypointNames;
+    // A synthetic face: points on a 20 × 24 grid of 10 px cells; the outer eye corners 33 and 263 then lie where the grid puts them.
+    const keypoints = names.flatMap((_, k) => [100 + (k % 20) * 10, 100 + Math.floor(k / 20) * 10, 2]);
+    const ioPx = Math.hypot(keypoints[33 * 3]! - keypoints[263 * 3]!, keypoints[33 * 3 + 1]! - keypoints[263 * 3 + 1]!);
+    const faceGt = {
+      images: [{ id: 1, file_name: 'face.jpg', width: 400, height: 400 }],
+      annotations: [{ id: 1, image_id: 1, category_id: 3, keypoints, num_keypoints: names.length, bbox: [100, 100, 190, 230] as [number, number, number, number], area: 190 * 230, iscrowd: 0 as const }],
+      categories: [{ id: 3, name: 'face', keypoints: [...names] }],
+    };
+    const shifted = keypoints.map((v, i) => (i % 3 === 0 ? v + 2 : i % 3 === 2 ? 0.9 : v));
+    const metrics = evaluateColumn({ ...input({}), gt: faceGt, imageIdsEvaluated: [1], results: [{ image_id: 1, category_id: 3, keypoints: shifted, score: 0.9 }] });
+    expect(metrics.nme?.reference).toEqual(['mesh_33', 'mesh_263']);
+    expect(metrics.nme?.value).toBeCloseTo(2 / ioPx, 12);
+    expect(metrics.perKeypoint).toHaveLength(468);
+  });
+});
+
+describe("evaluateColumn with the user's sigmas", () => {
+  it('scores OKS with them: stricter sigmas lower the AP of the same shifted predictions, as pycocotools with those sigmas does', () => {
+    const shifted = perfectResults(allIds).map((r) => ({ ...r, keypoints: r.keypoints.map((v, i) => (i % 3 === 0 ? v + 12 : v)) }));
+    const strict = COCO17.keypointNames.map(() => 0.01);
+    const base = evaluateColumn(input({ results: shifted }));
+    const withStrict = evaluateColumn({ ...input({ results: shifted }), gt: datasetWithUserSigmas(gt, strict) });
+    expect(withStrict.stats.AP).toBeLessThan(base.stats.AP);
+    // The same as giving pycocotools' evaluation those sigmas directly.
+    expect(withStrict.stats.AP).toBe(evaluateKeypoints(gt, shifted, { sigmas: strict }).stats[0]);
   });
 });

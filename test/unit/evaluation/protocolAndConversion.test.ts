@@ -3,7 +3,8 @@ import { PERSON_CROP_MARGIN_FRACTION, personCrop } from '../../../src/core/crops
 import { PROTOCOL_DESCRIPTIONS, cropTargets, isEvaluationProtocol } from '../../../src/core/evaluation/protocol';
 import { evaluateColumn } from '../../../src/core/evaluation/evaluateColumn';
 import { posesToCocoResults } from '../../../src/core/evaluation/conversion';
-import { COCO17 } from '../../../src/core/skeletons';
+import { BLAZEPOSE33, COCO17 } from '../../../src/core/layouts/builtinLayouts';
+import { layoutById } from '../../../src/core/layouts';
 import type { Pose } from '../../../src/core/types';
 import { peopleGroundTruth, perfectBlazePose, perfectCocoPose, scorable } from './peopleFixture';
 
@@ -56,7 +57,7 @@ describe('cropTargets', () => {
 describe('posesToCocoResults', () => {
   it('writes 17 [x, y, score] triples with the pose score and category 1', () => {
     const pose: Pose = { score: 0.75, keypoints: COCO17.keypointNames.map((name, k) => ({ name, x: k, y: 100 + k, score: k / 20 })) };
-    const [result, ...rest] = posesToCocoResults(7, [pose], 'coco17');
+    const [result, ...rest] = posesToCocoResults(7, [pose], COCO17, COCO17);
     expect(rest).toEqual([]);
     expect(result).toEqual({
       image_id: 7,
@@ -76,7 +77,7 @@ describe('posesToCocoResults', () => {
         'left_foot_index', 'right_foot_index'].map((name, i) => ({ name, x: i, y: 2 * i, score: 0.5 })),
     };
     const names = pose.keypoints.map((k) => k.name);
-    const [result] = posesToCocoResults(1, [pose], 'blazepose33');
+    const [result] = posesToCocoResults(1, [pose], BLAZEPOSE33, COCO17);
     expect(result!.keypoints).toHaveLength(51);
     COCO17.keypointNames.forEach((name, k) => {
       const source = names.indexOf(name);
@@ -92,7 +93,7 @@ describe('posesToCocoResults', () => {
     const nanScore = { ...base(), score: Number.NaN };
     const nanKeypointScore = base();
     nanKeypointScore.keypoints[0]!.score = Number.NaN;
-    const results = posesToCocoResults(1, [nanX, nanScore, nanKeypointScore], 'coco17');
+    const results = posesToCocoResults(1, [nanX, nanScore, nanKeypointScore], COCO17, COCO17);
     expect(results).toHaveLength(1);
     expect(results[0]!.keypoints[2]).toBe(0);
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
@@ -102,7 +103,7 @@ describe('posesToCocoResults', () => {
     const gt = peopleGroundTruth();
     for (const [layout, make] of [['coco17', perfectCocoPose], ['blazepose33', perfectBlazePose]] as const) {
       const results = gt.images.flatMap((image) =>
-        posesToCocoResults(image.id, gt.annotations.filter((a) => a.image_id === image.id && scorable(a)).map((a) => make(a)), layout),
+        posesToCocoResults(image.id, gt.annotations.filter((a) => a.image_id === image.id && scorable(a)).map((a) => make(a)), layoutById(layout), COCO17),
       );
       const metrics = evaluateColumn({
         columnId: layout, displayName: layout, protocol: 'crops', gt,

@@ -3,6 +3,8 @@
  * CSV and JSON (parsed back), the metrics PNG and the screenshot (the lines handed to the painter, and that the
  * painter paints them), and the CLI's text and JSON output.
  */
+import { COCO17 } from '../../../src/core/layouts/builtinLayouts';
+import { layoutOfCategory } from '../../../src/core/layouts';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +49,7 @@ const GT_SHA256 = createHash('sha256').update(readFileSync(PEOPLE_ANNOTATIONS)).
 
 function perfectColumn(columnId: string, displayName: string, imageIds: readonly number[]): ModelMetrics {
   const results = imageIds.flatMap((id) =>
-    posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'),
+    posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), COCO17, COCO17),
   );
   return evaluateColumn({
     columnId, displayName, protocol: 'crops', gt, imageIdsEvaluated: imageIds, results, latencies: [40, 50, 60].map((imageMs) => ({ imageMs, inferences: 1 })),
@@ -68,6 +70,7 @@ const provenance: Provenance = buildProvenance({
   date: new Date('2025-01-02T03:04:05.000Z'),
   groundTruth: { fileName: 'annotations.json', sha256: GT_SHA256 },
   metrics,
+  scoredLayout: COCO17,
   models: [THUNDER, HEAVY],
   importedPredictions: [{ columnId: 'ext-1', label: 'hrnet', fileName: 'hrnet_w32.results.json' }],
   backend: 'wasm',
@@ -129,13 +132,25 @@ describe('buildProvenance', () => {
 
   it("falls back to 'unknown' without a commit; outside a vite build the bundle's version is unknown", () => {
     const bare = buildProvenance({
-      appVersion: '', date: new Date(0), groundTruth: null, metrics: [], models: [], backend: null, threads: null, protocol: 'whole', confidenceThreshold: null,
+      appVersion: '', date: new Date(0), groundTruth: null, metrics: [], scoredLayout: null, models: [], backend: null, threads: null, protocol: 'whole', confidenceThreshold: null,
     });
     expect(bare.appVersion).toBe(UNKNOWN_APP_VERSION);
     expect(BUILD_APP_VERSION).toBe(UNKNOWN_APP_VERSION);
     expect(bare.imagesScored).toBe(0);
     expect(provenanceLines(bare)).toContain('Ground truth: none');
     expect(provenanceLines(bare)).toHaveLength(provenanceLineCount({ groundTruth: false, models: 0, importedPredictions: 0 }));
+  });
+
+  it('names the layout scored in and where its sigmas come from, the runtime of each model, and warns of uniform sigmas', () => {
+    expect(provenance.scoring).toEqual({ layout: 'COCO-17 body', keypoints: 17, sigmas: 'COCO keypoints (pycocotools kpt_oks_sigmas)', uniformSigmas: false });
+    expect(provenanceLines(provenance)).toContain('Keypoints: COCO-17 body (17 keypoints) · OKS sigmas: COCO keypoints (pycocotools kpt_oks_sigmas)');
+    expect(provenance.models.map((m) => m.runtime)).toEqual([THUNDER.runtime, HEAVY.runtime]);
+    const paws = buildProvenance({
+      appVersion: 'abc1234', date: new Date(0), groundTruth: { fileName: 'paws.json', sha256: null }, metrics: [], models: [], backend: null, threads: null, protocol: 'whole', confidenceThreshold: null,
+      scoredLayout: layoutOfCategory({ id: 3, name: 'paw', keypoints: ['left_toe', 'right_toe', 'heel'] }),
+    });
+    expect(paws.scoring?.uniformSigmas).toBe(true);
+    expect(provenanceLines(paws).find((line) => line.startsWith('Keypoints:'))).toMatch(/^Keypoints: paw \(3 keypoints\) · ⚠ OKS sigmas: no published sigmas: 0\.025 for every keypoint; AP depends on them/);
   });
 
   it('hashes bytes as sha256 does (Web Crypto, the same in the browser and Node)', async () => {
@@ -197,15 +212,17 @@ describe('every export carries the provenance and the published figures', () => 
   const snapshot: EvaluationSnapshot = {
     protocol: 'crops',
     columns: metrics.map((m, i) => ({
-      column: { id: m.columnId, kind: m.columnId.startsWith('ext-') ? 'external' : 'model', label: m.displayName, colour: ['#f00', '#0f0', '#00f'][i]!, layout: 'coco17' },
+      column: { id: m.columnId, kind: m.columnId.startsWith('ext-') ? 'external' : 'model', label: m.displayName, colour: ['#f00', '#0f0', '#00f'][i]!, layout: COCO17 },
       metrics: m,
       results: [],
+      imagesScored: [],
     })),
+    notScored: [],
     verdict: verdict(metrics, { apMin: 0.6, pckMin: null, latencyMaxMs: null }),
   };
 
   it('metrics PNG: the spec holds the provenance lines, the published column and note, and the painter paints them', () => {
-    const spec = buildMetricsReportSpec({ snapshot, provenance, published, pckAlpha: 0.2, pckNormalizer: 'bbox', charts: [] });
+    const spec = buildMetricsReportSpec({ snapshot, provenance, published, pckAlpha: 0.2, pckNormalizer: 'bbox', charts: [], intervals: null, targets: { apMin: 0.6, pckMin: null, latencyMaxMs: null } });
     expect(spec.provenance).toEqual(provenanceLines(provenance, { compactWeights: true }));
     const publishedColumn = spec.table.header.indexOf('Published*');
     expect(publishedColumn).toBe(spec.table.header.indexOf('AP') + 1);
@@ -213,9 +230,16 @@ describe('every export carries the provenance and the published figures', () => 
     expect(spec.notes[0]).toContain(PUBLISHED_NOTE);
     expect(spec.notes.join('\n')).toContain(THUNDER.published!.conditionsShort);
     const { ctx, texts } = recordingContext();
-    paintMetricsReport(ctx, spec);
-    for (const line of [...spec.provenance, ...spec.notes]) expect(texts).toContain(line);
-    expectAllIn(texts.join('\n'), provenanceTexts(provenance, 8));
+    const layout = paintMetricsReport(ctx, spec);
+    // Long lines wrap: every word of every line is painted, in order, and nothing runs outside its box.
+    const painted = texts.join(' ');
+    for (const line of [...spec.provenance, ...spec.notes]) expect(painted).toContain(line.split(/\s+/).join(' '));
+    expectAllIn(painted, provenanceTexts(provenance, 8));
+    for (const item of layout.items) {
+      if (item.kind !== 'text') continue;
+      expect(item.widthPx, item.text).toBeLessThanOrEqual(item.boxWidthPx);
+      expect(item.xPx + item.boxWidthPx).toBeLessThanOrEqual(layout.widthPx);
+    }
   });
 
   it('screenshot: each published figure beside its measured AP, then the note, and the provenance block, painted in full on the narrowest page', () => {
@@ -260,7 +284,7 @@ describe('CLI score', () => {
   it('prints and returns the provenance: ground-truth sha256 of the file bytes, results file, commit, date', async () => {
     const resultsPath = join(dir, 'perfect.results.json');
     const results = allIds.flatMap((id) =>
-      posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'),
+      posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), COCO17, COCO17),
     );
     writeFileSync(resultsPath, JSON.stringify(results));
     let stdout = '';

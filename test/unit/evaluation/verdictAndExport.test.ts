@@ -1,3 +1,4 @@
+import { COCO17 } from '../../../src/core/layouts/builtinLayouts';
 import { describe, expect, it } from 'vitest';
 import {
   PROVENANCE_CSV_COLUMNS,
@@ -7,6 +8,8 @@ import {
   metricsToJson,
   type ExportContext,
   type MetricsJson,
+  INTERVAL_CSV_COLUMNS,
+  ERROR_CSV_COLUMNS,
 } from '../../../src/core/evaluation/exportMetrics';
 import { buildProvenance } from '../../../src/core/evaluation/provenance';
 import { parseCsv } from './csvReader';
@@ -21,7 +24,7 @@ const allIds = gt.images.map((i) => i.id);
 
 function metricsWith(overrides: Partial<ModelMetrics> & { ap?: number }): ModelMetrics {
   const results = allIds.flatMap((id) =>
-    posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), 'coco17'),
+    posesToCocoResults(id, gt.annotations.filter((a) => a.image_id === id && scorable(a)).map((a) => perfectCocoPose(a)), COCO17, COCO17),
   );
   const base = evaluateColumn({
     columnId: 'movenet-thunder', displayName: 'MoveNet SinglePose Thunder', protocol: 'crops', gt,
@@ -37,7 +40,7 @@ function metricsWith(overrides: Partial<ModelMetrics> & { ap?: number }): ModelM
 function context(protocol: EvaluationProtocol, backend: string | null, dateIso = '2025-01-02T03:04:05.000Z'): ExportContext {
   return {
     provenance: buildProvenance({
-      appVersion: 'abc1234', date: new Date(dateIso), groundTruth: null, metrics: [], models: [],
+      appVersion: 'abc1234', date: new Date(dateIso), groundTruth: null, metrics: [], scoredLayout: null, models: [],
       backend, threads: null, protocol, confidenceThreshold: null,
     }),
     published: {},
@@ -96,9 +99,9 @@ describe('metricsToCsv', () => {
     expect(header).toEqual([
       'column_id', 'model', 'protocol', 'backend', 'date', 'images_evaluated', 'images_total', 'detections',
       'AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl',
-      'PCK@0.2', 'pck_alpha', 'pck_normalizer', 'pck_persons_skipped',
+      'PCK@0.2', 'pck_alpha', 'pck_normalizer', 'pck_persons_skipped', 'pck_auc', 'nme',
       'median_latency_ms_per_image', 'median_latency_ms_per_inference', 'inferences', 'images_without_pose', 'crops_without_pose', 'crops_total',
-      ...PUBLISHED_CSV_COLUMNS, ...PROVENANCE_CSV_COLUMNS,
+      ...INTERVAL_CSV_COLUMNS, ...ERROR_CSV_COLUMNS, ...PUBLISHED_CSV_COLUMNS, ...PROVENANCE_CSV_COLUMNS,
     ]);
     expect(rows.every((r) => r.length === header.length)).toBe(true);
     expect(second[1]).toBe('My "best", model\nv2');

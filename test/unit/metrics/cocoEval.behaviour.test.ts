@@ -6,7 +6,7 @@ import type {
   CocoKeypointsGroundTruth,
 } from '../../../src/core/coco/cocoTypes';
 import { CocoEvalError, evaluateKeypoints, sortImagesWorstFirst } from '../../../src/core/metrics/cocoEval';
-import { COCO17 } from '../../../src/core/skeletons';
+import { COCO17 } from '../../../src/core/layouts/builtinLayouts';
 
 const category = { id: 1, name: 'person', keypoints: COCO17.keypointNames };
 

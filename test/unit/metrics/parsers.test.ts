@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGroundTruth } from '../../../src/core/coco/parseGroundTruth';
 import { parseResults } from '../../../src/core/coco/parseResults';
-import { COCO17 } from '../../../src/core/skeletons';
+import { COCO17 } from '../../../src/core/layouts/builtinLayouts';
 
 const keypoints = Array.from({ length: 51 }, (_, i) => (i % 3 === 2 ? 2 : 10 + i));
 const category = { id: 1, name: 'person', supercategory: 'person', keypoints: COCO17.keypointNames, skeleton: [[16, 14]] };

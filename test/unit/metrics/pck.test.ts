@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateKeypoints } from '../../../src/core/metrics/cocoEval';
-import {
-  DEFAULT_PCK_ALPHAS,
-  computePck,
-  pckCurve,
-  pckPersonSizePx,
-  pckPersonsFromEvaluation,
-  type PckPerson,
-} from '../../../src/core/metrics/pck';
+import { COCO17 } from '../../../src/core/layouts/builtinLayouts';
+import * as pck from '../../../src/core/metrics/pck';
+import { DEFAULT_PCK_ALPHAS, pckPersonsFromEvaluation, type PckNormalizer, type PckPerson } from '../../../src/core/metrics/pck';
 import { loadGroundTruth, loadResults } from './cocoFixtures';
+
+// The fixtures are COCO-17 people: the PCK functions are given COCO's keypoint names.
+const NAMES = COCO17.keypointNames;
+const computePck = (persons: readonly PckPerson[], options: { alpha: number; normalizer: PckNormalizer }) => pck.computePck(persons, { ...options, keypointNames: NAMES });
+const pckCurve = (persons: readonly PckPerson[], normalizer: PckNormalizer, alphas: readonly number[] = DEFAULT_PCK_ALPHAS) => pck.pckCurve(persons, normalizer, alphas, NAMES);
+const pckPersonSizePx = (keypoints: readonly number[], bbox: readonly number[] | undefined, normalizer: PckNormalizer) => pck.pckPersonSizePx(keypoints, bbox, normalizer, NAMES);
 
 const LEFT_SHOULDER = 5;
 const RIGHT_SHOULDER = 6;
