@@ -10,7 +10,7 @@ import { effectiveProtocol, type EvaluationProtocol } from './evaluationSlice';
 import { groundTruthIndex } from './groundTruthIndex';
 import { cellKey, parseCellKey, type CellResult, type ImageItem } from './types';
 import type { AppState } from './appStore';
-import { estimateMsLeft, type PendingCell, type RequestTiming } from '../core/timeLeft';
+import { estimateMsLeft, type CostSample, type PendingCell, type RequestTiming } from '../core/timeLeft';
 
 /** Images decoded/in the worker at once: one running, one decoded and waiting, so the worker never idles. */
 const MAX_IN_FLIGHT_IMAGES = 2;
@@ -21,7 +21,7 @@ export const NO_BOX_REASON = 'needs a ground-truth person box: runs only under t
 const PATCH_FLUSH_DELAY_MS = 50;
 /** Finished requests whose wall/model-time ratio the time-left estimate uses. */
 const RECENT_REQUESTS_KEPT = 8;
-/** Per model, the recent per-inference times the time-left estimate prices pending cells with. */
+/** Per model, the recent requests whose cost the time-left estimate prices pending cells with. */
 const COST_SAMPLES_KEPT = 30;
 
 /**
@@ -54,7 +54,7 @@ export class InferenceController {
   private pausedForBenchmark = false;
   private lastDoneAtMs: number | null = null;
   private recentRequests: RequestTiming[] = [];
-  private perInferenceMs = new Map<string, number[]>();
+  private costSamples = new Map<string, CostSample[]>();
   /** Images of the current batch (see updateBatchTotals). */
   private batchImageIds = new Set<string>();
   private frameListener: FrameListener | null = null;
@@ -160,7 +160,7 @@ export class InferenceController {
     // flight for it are forgotten so their replies are dropped.
     this.inFlight.clear();
     // Costs measured on another backend say nothing about this one.
-    this.perInferenceMs = new Map();
+    this.costSamples = new Map();
     this.recentRequests = [];
     dropCells((_, cell) => cell.status === 'pending' || cell.status === 'running');
     for (const id of selectedModelIds) patchModelStatus(id, { state: 'loading', loadedBytes: 0, error: null });
@@ -434,7 +434,7 @@ export class InferenceController {
         const sinceMs = Math.max(this.lastDoneAtMs ?? flight.startedAtMs, flight.startedAtMs);
         this.lastDoneAtMs = nowMs;
         // The first completion's wall time includes filling the pipeline (its decode overlapped nothing): not a rate.
-        this.recordCosts(message.requestId, flight, firstOfBatch ? null : nowMs - sinceMs);
+        this.recordCosts(message.requestId, flight, firstOfBatch ? null : nowMs - sinceMs, firstOfBatch);
         this.pump();
         break;
       }
@@ -442,16 +442,16 @@ export class InferenceController {
   }
 
   /** What the request's models cost (its results landed just before this: see flushPatches), for the time-left estimate. */
-  private recordCosts(requestId: number, flight: InFlight, gapMs: number | null): void {
+  private recordCosts(requestId: number, flight: InFlight, gapMs: number | null, batchStart: boolean): void {
     const results = useAppStore.getState().results;
     let modelMs = 0;
     for (const modelId of flight.modelIds) {
       const cell = results[cellKey(flight.imageId, modelId, flight.protocol)];
       if (!cell || cell.requestId !== requestId || cell.status !== 'done' || cell.imageLatencyMs === null) continue;
       modelMs += cell.imageLatencyMs;
-      const samples = this.perInferenceMs.get(modelId) ?? [];
-      samples.push(cell.imageLatencyMs / Math.max(1, cell.inferences ?? 1));
-      this.perInferenceMs.set(modelId, samples.slice(-COST_SAMPLES_KEPT));
+      const samples = this.costSamples.get(modelId) ?? [];
+      samples.push({ latencyMs: cell.imageLatencyMs, inferences: Math.max(1, cell.inferences ?? 1), batchStart });
+      this.costSamples.set(modelId, samples.slice(-COST_SAMPLES_KEPT));
     }
     if (modelMs > 0 && gapMs !== null) this.recentRequests = [...this.recentRequests, { gapMs, modelMs }].slice(-RECENT_REQUESTS_KEPT);
   }
@@ -507,7 +507,7 @@ export class InferenceController {
     let done = 0;
     for (const id of this.batchImageIds) if (!pending.has(id)) done++;
     const total = this.batchImageIds.size;
-    const estimatedMsLeft = done < total ? estimateMsLeft({ pending: this.pendingCells(state, protocol), perInferenceMs: this.perInferenceMs, recentRequests: this.recentRequests }) : null;
+    const estimatedMsLeft = done < total ? estimateMsLeft({ pending: this.pendingCells(state, protocol), costSamples: this.costSamples, recentRequests: this.recentRequests }) : null;
     if (total !== batch.total || done !== batch.done || startedAtMs !== batch.startedAtMs || estimatedMsLeft !== batch.estimatedMsLeft) {
       state.setBatch({ total, done, startedAtMs, estimatedMsLeft });
     }
