@@ -2,6 +2,7 @@ import type { ModelFamily, ModelInfo, RuntimeName } from '../core/types';
 import { BLAZEPOSE_FAMILY } from './adapters/blazepose';
 import { BLAZEPOSE_LITERT_FAMILY } from './adapters/blazePoseLiteRt';
 import { FACE_MESH_FAMILY } from './adapters/faceMesh';
+import { FACE_MESH_LITERT_FAMILY } from './adapters/faceMeshLiteRt';
 import { MEDIAPIPE_HANDS_FAMILY } from './adapters/mediapipeHands';
 import { MOVENET_FAMILY } from './adapters/movenet';
 import { POSENET_FAMILY } from './adapters/posenet';
@@ -20,7 +21,7 @@ const FAMILIES: Readonly<Record<ModelFamily, readonly AdapterFamily[]>> = {
   blazepose: [BLAZEPOSE_FAMILY, BLAZEPOSE_LITERT_FAMILY],
   posenet: [POSENET_FAMILY],
   'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY],
-  facemesh: [FACE_MESH_FAMILY],
+  facemesh: [FACE_MESH_FAMILY, FACE_MESH_LITERT_FAMILY],
 };
 
 /** The families and runtimes there is code for, e.g. `movenet/tfjs`. */

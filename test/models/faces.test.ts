@@ -16,7 +16,8 @@ import { tfjsImageTensor } from '../../src/inference/runtimes/tfjs';
 import { annotation, annotatorBoundPx, distancePx, fixturePhoto, labelled, photoPixels, type FixturePhoto } from './handsFacesFixtures';
 import { estimateInCrop, loadAdapter, modelsWhere, personCrop, releaseImage, requireModelFiles, startWasmBackend, type RgbImage } from './realModelHarness';
 
-const FACE_MODELS = modelsWhere({ family: 'facemesh' });
+// The tfjs models (the LiteRT twin, facemesh-litert, is compared with them in faceMeshLiteRt.test.ts).
+const FACE_MODELS = modelsWhere({ family: 'facemesh' }).filter((m) => m.runtime === 'tfjs');
 const PHOTO = '000000256353.jpg';
 /**
  * The faces of the photo (a man holding picture frames, the photo repeated inside them) with the nose and both eyes

@@ -27,12 +27,13 @@ const EXPECTED_IDS = [
   'blazepose-lite-litert',
   'blazepose-full-litert',
   'blazepose-heavy-litert',
+  'facemesh-litert',
 ];
 /** The keypoint layout of each family (face mesh: 468 points, or 478 with the irises of the attention mesh). */
 const FAMILY_LAYOUTS: Record<string, readonly string[]> = { blazepose: ['blazepose33'], 'mediapipe-hands': ['hand21'], facemesh: ['face468', 'face478'] };
 
 describe('models/manifest.json', () => {
-  it('parses and lists the seventeen models once each', () => {
+  it('parses and lists every model once each', () => {
     expect(manifest.models.map((m) => m.id).sort()).toEqual([...EXPECTED_IDS].sort());
   });
 
@@ -41,6 +42,11 @@ describe('models/manifest.json', () => {
     for (const model of manifest.models) {
       if (model.runtime === 'litert') {
         // LiteRT.js reads the .tflite files as they are: MediaPipe's pose detector and one landmark network.
+        if (model.family === 'facemesh') {
+          // MediaPipe's short-range face detector and the 468-point mesh (face_landmark.tflite).
+          expect(names(model).sort(), model.id).toEqual(['face_detection_short_range.tflite', 'face_landmark.tflite']);
+          continue;
+        }
         const variant = model.id.replace('blazepose-', '').replace(/-litert$/, '');
         expect(model.family, model.id).toBe('blazepose');
         expect(names(model).sort(), model.id).toEqual(['blazepose-detector.tflite', `pose_landmark_${variant}.tflite`].sort());

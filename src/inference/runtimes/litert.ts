@@ -70,6 +70,8 @@ export interface LiteRtModel {
   readonly inputShape: readonly number[];
   /** The output shapes, in the model's output order. */
   readonly outputShapes: readonly (readonly number[])[];
+  /** The output tensors' names in the .tflite file (e.g. 'conv2d_21', 'regressors'), in the model's output order. */
+  readonly outputNames: readonly string[];
   /** Runs the model on `input` (float32, `inputShape`); returns a copy of every output, in order. */
   run(input: Float32Array): Promise<Float32Array[]>;
   dispose(): void;
@@ -91,10 +93,12 @@ export async function loadLiteRtModel(bytes: ArrayBuffer, name: string): Promise
   if (inputs.length !== 1 || inputs[0]?.dtype !== 'float32') throw new Error(`${name}: LiteRT model must take one float32 input`);
   const inputShape = shapeOf(inputs[0].shape);
   const outputShapes = model.getOutputDetails().map((detail) => shapeOf(detail.shape));
+  const outputNames = model.getOutputDetails().map((detail) => detail.name);
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   return {
     inputShape,
     outputShapes,
+    outputNames,
     async run(input) {
       if (!model) throw new Error(`${name}: LiteRT model used after dispose`);
       if (input.length !== inputSize) throw new Error(`${name}: input has ${input.length} values, the model takes ${inputSize}`);
