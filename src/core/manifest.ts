@@ -1,6 +1,6 @@
 import { BUILTIN_LAYOUT_IDS, isBuiltinLayoutId } from './layouts';
 import { settingsSpecProblem } from './modelSettings';
-import type { ModelInfo, ModelManifest, PublishedMetric } from './types';
+import type { BackendName, ModelInfo, ModelManifest, PublishedMetric, RuntimeInfo, RuntimeName } from './types';
 
 /** The runtime a manifest entry without `runtime` runs on. */
 export const DEFAULT_RUNTIME = 'tfjs';
@@ -13,11 +13,14 @@ export function parseModelManifest(json: unknown): ModelManifest {
   if (!root || !Array.isArray(root.models) || !Array.isArray(root.packages)) {
     throw new Error('model manifest: expected {packages: [...], models: [...]}');
   }
+  checkRuntimes(root.runtimes);
+  const runtimes = root.runtimes as Record<string, RuntimeInfo>;
   const seen = new Set<string>();
   for (const [index, model] of root.models.entries()) {
     const where = `model manifest: models[${index}]${model && typeof model.id === 'string' ? ` (${model.id})` : ''}`;
     checkModel(model, where);
     model.runtime ??= DEFAULT_RUNTIME;
+    if (!Object.hasOwn(runtimes, model.runtime)) throw new Error(`${where}: runtime '${model.runtime}' is not in "runtimes" (there are: ${Object.keys(runtimes).join(', ')})`);
     if (seen.has(model.id)) throw new Error(`${where}: duplicate id`);
     seen.add(model.id);
     for (const source of [model.source, ...model.files.map((f) => f.source).filter((s) => s !== undefined)]) {
@@ -25,7 +28,58 @@ export function parseModelManifest(json: unknown): ModelManifest {
       if (!pkg) throw new Error(`${where}: source package ${source.package}@${source.version} is not in "packages"`);
     }
   }
+  for (const [index, model] of root.models.entries()) {
+    if (model.sameModelAs === undefined) continue;
+    const where = `model manifest: models[${index}] (${model.id})`;
+    const twin = root.models.find((m) => m.id === model.sameModelAs);
+    if (!twin) throw new Error(`${where}: sameModelAs '${String(model.sameModelAs)}' is not a model of this manifest`);
+    if (twin.sameModelAs !== undefined) throw new Error(`${where}: sameModelAs must name the model itself, not another twin ('${twin.id}' is one)`);
+    if (twin.runtime === model.runtime) throw new Error(`${where}: sameModelAs '${twin.id}' runs on the same runtime (${model.runtime})`);
+    if (twin.keypointLayout !== model.keypointLayout || (twin.personInput ?? null) !== (model.personInput ?? null)) {
+      throw new Error(`${where}: sameModelAs '${twin.id}' gives another layout or takes another input`);
+    }
+  }
   return root as ModelManifest;
+}
+
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+function checkRuntimes(runtimes: unknown): void {
+  const fail = (what: string): never => {
+    throw new Error(`model manifest: runtimes: ${what}`);
+  };
+  if (typeof runtimes !== 'object' || runtimes === null || Array.isArray(runtimes)) fail('expected an object keyed by runtime name');
+  for (const [name, info] of Object.entries(runtimes as Record<string, Partial<RuntimeInfo> | null>)) {
+    if (!SLUG.test(name)) fail(`'${name}' must be a lower-case name`);
+    if (!info || typeof info.displayName !== 'string' || info.displayName === '') fail(`${name}: missing displayName`);
+    const on = info!.executesOn;
+    if (on === 'backend') continue;
+    if (typeof on !== 'object' || on === null || !BACKENDS.includes(on.backend)) fail(`${name}: executesOn must be "backend" or {backend: ${BACKENDS.join('|')}, threads, detail}`);
+    if (on!.threads !== null && !(Number.isInteger(on!.threads) && on!.threads > 0)) fail(`${name}: executesOn.threads must be a whole number or null`);
+    if (typeof on!.detail !== 'string' || on!.detail === '') fail(`${name}: executesOn.detail must say where it runs`);
+  }
+}
+
+/** Where a model's networks ran: the active tfjs backend (with its WASM threads), or its runtime's own place. */
+export interface Execution {
+  backend: BackendName | null;
+  threads: number | null;
+  /** e.g. "wasm ×2", "webgl", "wasm ×1 (LiteRT.js)". */
+  label: string;
+}
+
+export function executionOf(
+  runtimes: Readonly<Record<RuntimeName, RuntimeInfo>>,
+  runtime: RuntimeName,
+  active: { backend: BackendName | null; wasmThreads: number | null },
+): Execution {
+  const info = Object.hasOwn(runtimes, runtime) ? runtimes[runtime] : undefined;
+  const on = info?.executesOn ?? 'backend';
+  if (on === 'backend') {
+    const threads = active.backend === 'wasm' ? active.wasmThreads : null;
+    return { backend: active.backend, threads, label: `${active.backend ?? '—'}${threads !== null ? ` ×${threads}` : ''}` };
+  }
+  return { backend: on.backend, threads: on.threads, label: `${on.backend}${on.threads !== null ? ` ×${on.threads}` : ''} (${info!.displayName})` };
 }
 
 function checkModel(model: ModelInfo, where: string): void {

@@ -80,6 +80,11 @@ export interface ModelInfo {
   family: ModelFamily;
   /** What executes its networks; the manifest may leave it out for tfjs, the default. */
   runtime: RuntimeName;
+  /**
+   * The id of the entry this one is the same pretrained model as, on another runtime (LiteRT's BlazePose lite is
+   * tfjs BlazePose lite's twin): the benchmark compares them, and "fastest runtime per model" picks between them.
+   */
+  sameModelAs?: ModelId;
   keypointLayout: KeypointLayoutId;
   /** Network input [width, height] in pixels. */
   inputSizePx: [number, number];
@@ -129,7 +134,20 @@ export interface PublishedFigure {
   source: { title: string; url: string };
 }
 
+/**
+ * Where a runtime's networks run: 'backend' for tfjs (the active tfjs backend), or the runtime's own place
+ * (LiteRT.js: its own WebAssembly module, whatever tfjs backend is active).
+ */
+export type RuntimeExecution = 'backend' | { backend: BackendName; threads: number | null; detail: string };
+
+export interface RuntimeInfo {
+  displayName: string;
+  executesOn: RuntimeExecution;
+}
+
 export interface ModelManifest {
+  /** Every runtime a model may name, keyed by its name. */
+  runtimes: Record<RuntimeName, RuntimeInfo>;
   packages: { name: string; version: string; integrity: string; licence: string }[];
   models: ModelInfo[];
 }

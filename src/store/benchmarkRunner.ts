@@ -1,8 +1,9 @@
 import type { BackendDecision } from '../core/backendDecision';
 import { jobIncompleteness, medianRoundIndex, summariseJob, type JobFigures, type JobRawRequest, type JobTimedRequest } from '../core/benchmarkJob';
+import { executionOf } from '../core/manifest';
 import type { BackendName, ModelId, RuntimeName } from '../core/types';
 import { InferenceClient, fileInput } from '../inference/inferenceClient';
-import { modelInfo } from '../inference/modelCatalogue';
+import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
 import type { FromWorker } from '../inference/worker/protocol';
 import { median } from './selectors';
 
@@ -39,6 +40,8 @@ export interface BenchmarkOptions {
    * WASM with the app's default threads, as the gallery runs it; 0 or absent = skip.
    */
   jobImageCount?: number;
+  /** The job's models; default `modelIds`. */
+  jobModelIds?: ModelId[];
   /** Rounds of the job (each: the timed pass, the raw pass and the one-in-flight diagnostic); the median round is reported. Default 1. */
   jobRounds?: number;
   /** WASM threads to request for the job; default (and what the job overhead target is about): the app's default. */
@@ -54,7 +57,10 @@ export interface LongTaskStats {
 }
 
 export interface BenchmarkRow {
+  /** Where the networks ran: the tfjs backend, or the runtime's own (LiteRT: its WASM module, see `executionDetail`). */
   backend: BackendName;
+  /** Where a runtime that does not use the tfjs backend ran (from the manifest's `runtimes`); null for tfjs. */
+  executionDetail: string | null;
   /**
    * WASM only: threads in the backend's pool, read back from the module after it started (what the
    * row ran on, and what labels it); null on other backends or when WASM did not start.
@@ -220,6 +226,8 @@ interface RequestResult {
   lastPosesAfterMs: number;
   modelMs: Partial<Record<ModelId, number>>;
   rawMs: Partial<Record<ModelId, number>>;
+  /** The adapter's own timing of its networks inside the estimate, where it reports one (WASM/CPU runtimes). */
+  networkMs: Partial<Record<ModelId, number>>;
   done: Extract<FromWorker, { type: 'estimateDone' }>;
 }
 
@@ -230,6 +238,7 @@ async function runRequest(client: InferenceClient, image: BenchmarkImage, modelI
   let lastPosesAtMs = Number.NaN;
   const modelMs: Partial<Record<ModelId, number>> = {};
   const rawMs: Partial<Record<ModelId, number>> = {};
+  const networkMs: Partial<Record<ModelId, number>> = {};
   let failure: string | null = null;
   const done = waitFor(
     client,
@@ -238,6 +247,7 @@ async function runRequest(client: InferenceClient, image: BenchmarkImage, modelI
       if (m.type === 'poses') {
         lastPosesAtMs = performance.now();
         modelMs[m.modelId] = m.imageLatencyMs;
+        if (m.networkMs !== undefined) networkMs[m.modelId] = m.networkMs;
       } else if (m.type === 'rawTiming') {
         rawMs[m.modelId] = m.rawMs;
       } else if (m.type === 'estimateError') failure ??= m.message;
@@ -250,7 +260,7 @@ async function runRequest(client: InferenceClient, image: BenchmarkImage, modelI
   requestId = client.estimate({ imageKey: key, input: fileInput(image), modelIds, mode: 'still', measureRaw });
   const finished = await done;
   if (failure) throw new Error(failure);
-  return { lastPosesAfterMs: lastPosesAtMs - startMs, modelMs, rawMs, done: finished };
+  return { lastPosesAfterMs: lastPosesAtMs - startMs, modelMs, rawMs, networkMs, done: finished };
 }
 
 /** One image through one model. */
@@ -259,7 +269,8 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
   return {
     pipelineMs: result.lastPosesAfterMs,
     modelMs: result.modelMs[modelId] ?? Number.NaN,
-    rawMs: result.rawMs[modelId] ?? null,
+    // A runtime without tfjs GraphModels to re-run (LiteRT) times its networks inside the estimate: that is its raw time.
+    rawMs: result.rawMs[modelId] ?? (measureRaw ? (result.networkMs[modelId] ?? null) : null),
     decodeMs: result.done.decodeMs,
     decoder: result.done.decoder,
     numTensors: result.done.numTensors,
@@ -299,7 +310,7 @@ async function benchmarkJob(options: BenchmarkOptions, imageCount: number, progr
     status: 'failed', error: null, backend: 'wasm', wasmThreads: null, wasmThreadsRequested: null, inFlight: THROUGHPUT_IN_FLIGHT, decoder: null,
     rawPassWallMs: null, oneInFlight: null, medianRound: null, rounds: [],
   };
-  const modelIds = options.modelIds;
+  const modelIds = options.jobModelIds ?? options.modelIds;
   const rounds = Math.max(1, options.jobRounds ?? 1);
   const { signal } = options;
   const client = new InferenceClient();
@@ -336,7 +347,11 @@ async function benchmarkJob(options: BenchmarkOptions, imageCount: number, progr
     const rawPass = async (tag: string) => {
       const raw: JobRawRequest[] = [];
       const startMs = performance.now();
-      for (let i = 0; i < imageCount; i++) raw.push({ rawMs: (await runRequest(client, imageAt(i), modelIds, true, `bench:job:${tag}:${i}`, signal)).rawMs });
+      for (let i = 0; i < imageCount; i++) {
+        const answer = await runRequest(client, imageAt(i), modelIds, true, `bench:job:${tag}:${i}`, signal);
+        // As for a row: a model without GraphModels to re-run (LiteRT) counts its own network timing as raw.
+        raw.push({ rawMs: { ...answer.networkMs, ...answer.rawMs } });
+      }
       return { raw, wallMs: performance.now() - startMs };
     };
 
@@ -382,7 +397,7 @@ async function benchmarkOne(
 ): Promise<BenchmarkRow> {
   const info = modelInfo(modelId);
   const row: BenchmarkRow = {
-    backend, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? requestedWasmThreads : null, modelId, displayName: info.displayName, runtime: info.runtime, status: 'failed', error: null,
+    backend, executionDetail: null, wasmThreads: null, wasmThreadsRequested: backend === 'wasm' ? requestedWasmThreads : null, modelId, displayName: info.displayName, runtime: info.runtime, status: 'failed', error: null,
     loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
     overheadRatio: null, decodeP50Ms: null, decoder: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
     tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
@@ -394,7 +409,15 @@ async function benchmarkOne(
   try {
     progress(`${info.displayName} on ${backend}${requestedWasmThreads ? ` (${requestedWasmThreads} threads requested)` : ''}: starting backend and loading`);
     const { decision, loaded } = await startWorker(client, backend, requestedWasmThreads, [modelId], signal);
-    if (backend === 'wasm') {
+    const ownExecution = MODEL_MANIFEST.runtimes[info.runtime]?.executesOn;
+    if (ownExecution !== undefined && ownExecution !== 'backend') {
+      // Its networks ran on its runtime's own module whatever tfjs backend the worker started: label the row by that.
+      const execution = executionOf(MODEL_MANIFEST.runtimes, info.runtime, { backend, wasmThreads: null });
+      row.backend = execution.backend ?? backend;
+      row.wasmThreads = execution.threads;
+      row.wasmThreadsRequested = null;
+      row.executionDetail = ownExecution.detail;
+    } else if (backend === 'wasm') {
       // Label the row by what the module made, which tfjs may cap below the request.
       row.wasmThreads = decision.wasmThreadsActual ?? null;
       row.wasmThreadsRequested = decision.wasmThreadsRequested ?? requestedWasmThreads;
@@ -463,6 +486,11 @@ async function benchmarkOne(
   return row;
 }
 
+function runsOnItsOwn(modelId: ModelId): boolean {
+  const on = MODEL_MANIFEST.runtimes[modelInfo(modelId).runtime]?.executesOn;
+  return on !== undefined && on !== 'backend';
+}
+
 /**
  * Measures every model × backend (× WASM thread count) through the app's real pipeline, each in a
  * fresh worker, one after another, then (with `jobImageCount`) the job of every model together.
@@ -478,13 +506,18 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   }
   const jobImageCount = options.jobImageCount ?? 0;
   // The job runs every model together: about as long as one row per model.
-  const jobSteps = jobImageCount > 0 ? options.modelIds.length : 0;
+  const jobSteps = jobImageCount > 0 ? (options.jobModelIds ?? options.modelIds).length : 0;
   const total = configs.length * options.modelIds.length + jobSteps + (configs.length > 0 ? 1 : 0);
   let step = 0;
   const rows: BenchmarkRow[] = [];
-  for (const { backend, threads } of configs) {
+  for (const [configIndex, { backend, threads }] of configs.entries()) {
     for (const modelId of options.modelIds) {
       if (options.signal?.aborted) throw new Error('benchmark cancelled');
+      // A runtime with its own module (LiteRT) runs the same whatever the tfjs backend or thread count: measured once.
+      if (configIndex > 0 && runsOnItsOwn(modelId)) {
+        step++;
+        continue;
+      }
       rows.push(await benchmarkOne(options, backend, threads, modelId, (text) => options.onProgress?.(text, step / total)));
       step++;
     }

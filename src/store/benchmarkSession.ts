@@ -15,6 +15,8 @@ export interface BenchmarkRequest {
    */
   job?: boolean;
   jobImageCount?: number;
+  /** The job's models, where they are not all of `modelIds` (the rows may add runtime twins the user's job does not run). */
+  jobModelIds?: ModelId[];
   /** Rounds of the job (the median round is reported); default 1. */
   jobRounds?: number;
   /** WASM threads for the job (diagnosis); default: the app's default. */
@@ -45,6 +47,7 @@ export async function runBenchmarkSession(controller: InferenceController, reque
     ...(request.wasmThreadCounts ? { wasmThreadCounts: request.wasmThreadCounts } : {}),
     leakCheckInferences: request.leakCheckInferences ?? 0,
     jobImageCount: request.job ? (request.jobImageCount ?? imageCount) : 0,
+    ...(request.jobModelIds ? { jobModelIds: request.jobModelIds } : {}),
     ...(request.jobRounds !== undefined ? { jobRounds: request.jobRounds } : {}),
     ...(request.jobWasmThreads !== undefined ? { jobWasmThreads: request.jobWasmThreads } : {}),
     onProgress: (text, fraction) => useAppStore.getState().setBenchmarkProgress({ text, fraction }),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseModelManifest } from '../../src/core/manifest';
+import { executionOf, parseModelManifest } from '../../src/core/manifest';
 import type { ModelFileEntry, ModelInfo, ModelManifest } from '../../src/core/types';
 
 const MODELS_DIR = join(import.meta.dirname, '..', '..', 'models');
@@ -150,6 +150,12 @@ describe('parseModelManifest on broken manifests', () => {
     ['a null entry', (c: ModelManifest) => { (c.models as unknown[])[0] = null; }, /models\[0\]: not an object/],
     ['an unknown person input', (c: ModelManifest) => { (model(c, 8) as { personInput: unknown }).personInput = 'mask'; }, /models\[8\] \(blazepose-full-box\): unknown personInput 'mask'/],
     ['a multi-person model given the box', (c: ModelManifest) => { (model(c, 2) as { personInput: unknown }).personInput = 'box'; }, /models\[2\] \(movenet-multipose\): personInput 'box' is for single-person models/],
+    ['a runtime not in "runtimes"', (c: ModelManifest) => { model(c, 0).runtime = 'onnx'; }, /models\[0\] \(movenet-lightning\): runtime 'onnx' is not in "runtimes" \(there are: tfjs, litert/],
+    ['a twin of a model that is not there', (c: ModelManifest) => { c.models.find((m) => m.id === 'blazepose-lite-litert')!.sameModelAs = 'blazepose-ultra'; }, /\(blazepose-lite-litert\): sameModelAs 'blazepose-ultra' is not a model/],
+    ['a twin on the same runtime', (c: ModelManifest) => { c.models.find((m) => m.id === 'blazepose-lite-litert')!.runtime = 'tfjs'; }, /\(blazepose-lite-litert\): sameModelAs 'blazepose-lite' runs on the same runtime/],
+    ['a twin with another layout', (c: ModelManifest) => { c.models.find((m) => m.id === 'blazepose-lite-litert')!.sameModelAs = 'movenet-lightning'; }, /\(blazepose-lite-litert\): sameModelAs 'movenet-lightning' gives another layout/],
+    ['no "runtimes"', (c: ModelManifest) => { delete (c as { runtimes?: unknown }).runtimes; }, /runtimes: expected an object/],
+    ['a runtime that runs on an unknown backend', (c: ModelManifest) => { c.runtimes.litert = { displayName: 'LiteRT.js', executesOn: { backend: 'npu' as 'wasm', threads: 1, detail: 'x' } }; }, /runtimes: litert: executesOn must be "backend" or/],
   ])('names the entry for %s', (_what, edit, message) => {
     expect(() => parseModelManifest(broken(edit))).toThrow(message);
   });
@@ -202,5 +208,14 @@ describe('published figures', () => {
     ['a plain-http source', (f: Record<string, unknown>) => { f['source'] = { title: 't', url: 'http://example.com' }; }, /\(movenet-thunder\): published: source needs a title and an https url/],
   ])('rejects %s', (_what, edit, message) => {
     expect(() => parseModelManifest(withPublished(edit))).toThrow(message);
+  });
+});
+
+describe('where a model ran (executionOf)', () => {
+  it('a tfjs model runs on the active backend (WASM with its threads); a LiteRT model on LiteRT’s own WASM whatever the backend', () => {
+    expect(executionOf(manifest.runtimes, 'tfjs', { backend: 'wasm', wasmThreads: 2 })).toEqual({ backend: 'wasm', threads: 2, label: 'wasm ×2' });
+    expect(executionOf(manifest.runtimes, 'tfjs', { backend: 'webgl', wasmThreads: 2 })).toEqual({ backend: 'webgl', threads: null, label: 'webgl' });
+    // The manifest's own statement of LiteRT's build: single-threaded (docs/litert-runtime.md).
+    expect(executionOf(manifest.runtimes, 'litert', { backend: 'webgl', wasmThreads: null })).toEqual({ backend: 'wasm', threads: 1, label: 'wasm ×1 (LiteRT.js)' });
   });
 });

@@ -2,7 +2,8 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
 import { defaultWasmThreads } from '../../core/backendDecision';
-import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
+import { fastestPerModel, selectFastest, type FastestChoice } from '../../core/fastestRuntime';
+import { MODELS, MODEL_IDS, MODEL_MANIFEST } from '../../inference/modelCatalogue';
 
 const WHOLE_IMAGE_MODEL_IDS: readonly ModelId[] = MODELS.filter((m) => m.personInput !== 'box').map((m) => m.id);
 import { modelColour } from '../../render/palette';
@@ -156,6 +157,39 @@ function latencyChart(report: BenchmarkReport): ChartConfiguration {
   };
 }
 
+/** Each chosen model with its twins on other runtimes (the manifest's `sameModelAs`), in the app's order. */
+function withTwins(ids: readonly ModelId[]): ModelId[] {
+  const groups = new Set(ids.map((id) => MODELS.find((m) => m.id === id)?.sameModelAs ?? id));
+  return MODEL_IDS.filter((id) => ids.includes(id) || groups.has(MODELS.find((m) => m.id === id)?.sameModelAs ?? id));
+}
+
+/** Per model that ran in more than one runtime × backend: the fastest, every figure it was chosen from, and a way to use it. */
+function FastestSection({ choices }: { choices: FastestChoice[] }) {
+  const selected = useAppStore((s) => s.selectedModelIds);
+  const setSelectedModels = useAppStore((s) => s.setSelectedModels);
+  const swapped = selectFastest(selected, choices, MODELS);
+  const changes = swapped.join() !== selected.join();
+  return (
+    <div className="benchmark-fastest" data-testid="benchmark-fastest">
+      <h3>Fastest runtime × backend per model</h3>
+      <ul>
+        {choices.map((c) => (
+          <li key={c.modelId} data-model-id={c.modelId} data-fastest={c.fastest.modelId} data-fastest-config={c.fastest.configLabel}>
+            {c.reason}
+          </li>
+        ))}
+      </ul>
+      <p className="hint">
+        Using it swaps each chosen model for its fastest runtime twin (the same pretrained model); the tfjs backend stays as chosen, since one backend serves
+        every tfjs model, and a LiteRT model runs on LiteRT&apos;s own WASM whatever it is.
+      </p>
+      <button type="button" disabled={!changes} onClick={() => setSelectedModels(swapped)}>
+        {changes ? 'Use the fastest runtime for each chosen model' : 'The chosen models already use their fastest runtime'}
+      </button>
+    </div>
+  );
+}
+
 /** In-app benchmark: every chosen model × backend through the real pipeline on the user's images. */
 export function BenchmarkView() {
   const controller = useController();
@@ -173,17 +207,20 @@ export function BenchmarkView() {
   const [compareThreads, setCompareThreads] = useState(false);
   const [leakCheck, setLeakCheck] = useState(false);
   const [job, setJob] = useState(true);
+  const [twins, setTwins] = useState(true);
   const abort = useRef<AbortController | null>(null);
   // What the app runs WASM with by default (all cores within tfjs's cap), against one thread.
   const defaultThreads = defaultWasmThreads(navigator.hardwareConcurrency, globalThis.crossOriginIsolated === true);
   const chart = useMemo(() => (report && report.rows.some((r) => r.status === 'ok') ? latencyChart(report) : null), [report]);
+  const fastest = useMemo(() => (report ? fastestPerModel(report.rows.map((r) => ({ ...r, configLabel: configLabel(r) })), MODELS, MODEL_MANIFEST.runtimes) : []), [report]);
 
   const toggle = <T,>(list: T[], value: T, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((v) => v !== value));
   const start = async () => {
     abort.current = new AbortController();
     try {
       await runBenchmarkSession(controller, {
-        modelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
+        modelIds: twins ? withTwins(modelIds) : MODEL_IDS.filter((id) => modelIds.includes(id)),
+        jobModelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
         backends: BACKENDS.filter((b) => backends.includes(b)),
         imageCount,
         ...(compareThreads ? { wasmThreadCounts: [...new Set([1, defaultThreads])] } : {}),
@@ -233,6 +270,10 @@ export function BenchmarkView() {
         <label className="inline">
           <input type="checkbox" checked={job} onChange={(e) => setJob(e.target.checked)} /> Job: every chosen model on every image together (WASM)
         </label>
+        <label className="inline">
+          <input type="checkbox" checked={twins} onChange={(e) => setTwins(e.target.checked)} /> Also each model&apos;s twins on other runtimes (e.g. LiteRT), to find the
+          fastest
+        </label>
       </fieldset>
       <div className="row-buttons">
         {running ? (
@@ -281,7 +322,7 @@ export function BenchmarkView() {
               {report.rows.map((r, index) => (
                 <tr key={`${index}-${r.modelId}-${configLabel(r)}`} data-model-id={r.modelId} data-backend={r.backend} data-wasm-threads={r.wasmThreads ?? ''} data-status={r.status}>
                   <th scope="row">{r.displayName}</th>
-                  <td>{configLabel(r)}</td>
+                  <td title={r.executionDetail ?? undefined}>{configLabel(r)}</td>
                   <td data-stat="runtime">{r.runtime}</td>
                   {r.status === 'failed' ? (
                     <td colSpan={10} className="error">
@@ -309,6 +350,7 @@ export function BenchmarkView() {
               ))}
             </tbody>
           </table>
+          {fastest.length > 0 && <FastestSection choices={fastest} />}
           {report.job && <JobSection report={report} job={report.job} />}
           {chart && (
             <div className="charts">
