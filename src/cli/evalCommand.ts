@@ -18,7 +18,7 @@ import { publishedByColumn } from '../core/evaluation/published';
 import { verdict } from '../core/evaluation/verdict';
 import { formatImageLatency } from '../core/latencyText';
 import type { ModelId } from '../core/types';
-import { modelInfo } from '../inference/modelCatalogue';
+import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
 import { nodeWasmThreads } from '../node/nodeBackend';
 import { fileSha256, gitCommit } from './provenanceInputs';
 import { InputError, type EvalArgs } from './args';
@@ -263,6 +263,7 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   /** The runtimes that ran the models (model × runtime × backend), as each estimate reported it. */
   const runtimes = [...new Set([...runtimeOf.values()])];
   const provenance = buildProvenance({
+    runtimes: MODEL_MANIFEST.runtimes,
     appVersion: options.appVersion ?? gitCommit(),
     date: options.now?.() ?? new Date(),
     groundTruth: { fileName: basename(args.gtPath), sha256: gtSha256 },

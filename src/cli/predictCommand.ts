@@ -11,7 +11,7 @@ import { buildProvenance, BUILD_APP_VERSION } from '../core/evaluation/provenanc
 import { predictionsFile, type PredictedImage } from '../core/evaluation/predictionsFile';
 import { layoutById } from '../core/layouts';
 import type { ModelId } from '../core/types';
-import { modelInfo } from '../inference/modelCatalogue';
+import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
 import { InputError, type PredictArgs } from './args';
 import { inProcessProcessor, loadAdapters } from './imageProcessor';
 import { NODE_IMAGE_EXTENSIONS, listNames, makeOutputDir } from './inputs';
@@ -81,6 +81,7 @@ export async function runPredict(args: PredictArgs, io: CliIo, options: { models
   const date = options.now?.() ?? new Date();
   const models = args.modelIds.map((id) => modelInfo(id));
   const provenance = buildProvenance({
+    runtimes: MODEL_MANIFEST.runtimes,
     appVersion: options.appVersion ?? (gitCommit() || BUILD_APP_VERSION),
     date,
     groundTruth: null,

@@ -2,7 +2,7 @@ import type { ModelMetrics } from '../core/evaluation/evaluateColumn';
 import { BUILD_APP_VERSION, buildProvenance, type Provenance } from '../core/evaluation/provenance';
 import { publishedByColumn } from '../core/evaluation/published';
 import type { ModelInfo, PublishedFigure } from '../core/types';
-import { MODELS } from '../inference/modelCatalogue';
+import { MODEL_MANIFEST, MODELS } from '../inference/modelCatalogue';
 import type { AppState } from './appStore';
 import { columnsOf, groundTruthLayoutOf } from './columns';
 import { effectiveProtocol } from './evaluationSlice';
@@ -29,6 +29,7 @@ function columnModels(state: AppState): ModelInfo[] {
  */
 export function exportProvenance(state: AppState, metrics: readonly ModelMetrics[], date: Date = new Date()): Provenance {
   return buildProvenance({
+    runtimes: MODEL_MANIFEST.runtimes,
     appVersion: BUILD_APP_VERSION,
     date,
     groundTruth: state.groundTruth ? { fileName: state.groundTruth.fileName, sha256: state.groundTruth.sha256 } : null,

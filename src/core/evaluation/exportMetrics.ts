@@ -6,7 +6,7 @@ import type { PublishedFigure } from '../types';
 import type { ModelMetrics } from './evaluateColumn';
 import { PROTOCOL_DESCRIPTIONS, type EvaluationProtocol } from './protocol';
 import { PUBLISHED_NOTE, publishedConditionsText } from './published';
-import { weightsText, type Provenance } from './provenance';
+import { modelExecutionText, weightsText, type Provenance } from './provenance';
 import { verdict, type VerdictTargets } from './verdict';
 import { intervalVerdictRow } from './verdictInterval';
 import { KEYPOINT_CLASSES, errorsJson, type ColumnErrors } from './errorSummary';
@@ -103,7 +103,8 @@ export function metricsToCsv(metrics: readonly ModelMetrics[], context: ExportCo
       m.columnId,
       m.displayName,
       m.protocol,
-      p.backend,
+      // Where this row's model ran: a LiteRT model on LiteRT's own WASM, whatever tfjs backend was active.
+      model ? modelExecutionText(p, model) : p.backend,
       p.dateIso,
       m.imagesEvaluated,
       m.imagesTotal,

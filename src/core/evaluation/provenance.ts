@@ -8,7 +8,7 @@ import { resolveModelSettings, type ModelSettings } from '../modelSettings';
 
 import type { KeypointLayout } from '../layouts';
 import { weightPackages } from '../manifest';
-import type { ModelInfo } from '../types';
+import type { ModelInfo, RuntimeInfo, RuntimeName } from '../types';
 import type { ModelMetrics } from './evaluateColumn';
 import type { EvaluationProtocol } from './protocol';
 
@@ -28,6 +28,11 @@ export interface ProvenanceModel {
   package: string;
   /** What executed its networks (model × runtime × backend), e.g. 'tfjs'. */
   runtime: string;
+  /**
+   * Where a runtime with its own module ran it (LiteRT: its WASM, whatever the tfjs backend), from the manifest's
+   * `runtimes`; absent for a runtime that runs on the tfjs backend (`backend`, `threads`).
+   */
+  executesOn?: { backend: string; threads: number | null; detail: string };
   /** Every file the model loads, with the sha256 the installer checked it against (models/manifest.json). */
   weights: { file: string; bytes: number; sha256: string }[];
   /** The settings it ran with (core/modelSettings.ts), for a model that has any. */
@@ -85,6 +90,8 @@ export interface ProvenanceInput {
   /** The user's per-model settings; models not listed ran at their defaults. */
   modelSettings?: Readonly<Partial<Record<string, ModelSettings>>>;
   importedPredictions?: readonly ProvenanceImport[];
+  /** The manifest's runtimes, to say where a runtime with its own module ran; absent: every model on `backend`. */
+  runtimes?: Readonly<Record<RuntimeName, RuntimeInfo>>;
   backend: string | null;
   threads: Provenance['threads'];
   protocol: EvaluationProtocol;
@@ -121,6 +128,7 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
       displayName: model.displayName,
       package: weightPackages(model).join(', '),
       runtime: model.runtime,
+      ...ownExecution(input.runtimes, model.runtime),
       weights: model.files.map((file) => ({ file: file.name, bytes: file.bytes, sha256: file.sha256 })),
       ...(model.settings ? { settings: resolveModelSettings(model.settings, input.modelSettings?.[model.id]) } : {}),
     })),
@@ -130,6 +138,17 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
     protocol: input.protocol,
     confidenceThreshold: input.confidenceThreshold,
   };
+}
+
+function ownExecution(runtimes: ProvenanceInput['runtimes'], runtime: RuntimeName): Pick<ProvenanceModel, 'executesOn'> {
+  const on = runtimes && Object.hasOwn(runtimes, runtime) ? runtimes[runtime]!.executesOn : 'backend';
+  return on === 'backend' ? {} : { executesOn: { backend: on.backend, threads: on.threads, detail: on.detail } };
+}
+
+/** Where a model ran, short: "wasm ×1" for a runtime with its own module, else the tfjs backend's. */
+export function modelExecutionText(p: Pick<Provenance, 'backend'>, m: Pick<ProvenanceModel, 'executesOn'>): string | null {
+  if (!m.executesOn) return p.backend;
+  return `${m.executesOn.backend}${m.executesOn.threads !== null ? ` ×${m.executesOn.threads}` : ''}`;
 }
 
 /** The weight files of one model as one text field: "name sha256; name sha256" (CSV, JSON readers, terminal). */
@@ -153,8 +172,8 @@ const COMPACT_HASH_CHARS = 8;
 export function provenanceLines(p: Provenance, options: ProvenanceLineOptions = {}): string[] {
   const weights = (m: ProvenanceModel) =>
     options.compactWeights
-      ? `${m.id} (${m.runtime}) weights sha256 ${m.weights.map((w) => w.sha256.slice(0, COMPACT_HASH_CHARS)).join(' ')}`
-      : `${m.id} (runtime ${m.runtime}) weights (${m.package}): ${weightsText(m)}`;
+      ? `${m.id} (${m.runtime}${m.executesOn ? `, ${modelExecutionText(p, m)}` : ''}) weights sha256 ${m.weights.map((w) => w.sha256.slice(0, COMPACT_HASH_CHARS)).join(' ')}`
+      : `${m.id} (runtime ${m.runtime}${m.executesOn ? ` on ${modelExecutionText(p, m)}: ${m.executesOn.detail}` : ''}) weights (${m.package}): ${weightsText(m)}`;
   const threads = p.threads ? `${p.threads.count} (${p.threads.detail})` : '—';
   const threshold = p.confidenceThreshold === null ? '—' : `${p.confidenceThreshold.toFixed(2)} (drawing only; scoring uses every keypoint)`;
   return [
