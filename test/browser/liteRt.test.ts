@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pose } from '../../src/core/types';
 import { MODELS as MANIFEST_MODELS_RAW } from '../../src/inference/modelCatalogue';
 import { REPO_ROOT, getState, openApp, selectModels, waitForBackend, waitForCellsDone, type AppSession } from './harness';
+import { readdirSync } from 'node:fs';
 
 const PHOTO = '000000030752.jpg';
 const PHOTO_PATH = join(REPO_ROOT, 'test', 'fixtures', 'people', PHOTO);
-const LITERT = MANIFEST_MODELS_RAW.filter((m) => m.runtime === 'litert');
-/** The tfjs entry of the same model type (the LiteRT entry's id without its '-litert'). */
-const tfjsTwin = (id: string) => id.replace(/-litert$/, '');
+const FACE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'face-litert');
+const LITERT = MANIFEST_MODELS_RAW.filter((m) => m.runtime === 'litert' && m.family === 'blazepose');
+/** The tfjs entry of the same model (the manifest's `sameModelAs`). */
+const tfjsTwin = (id: string) => MANIFEST_MODELS_RAW.find((m) => m.id === id)!.sameModelAs!;
 
 let app: AppSession;
 
@@ -65,5 +67,26 @@ describe('BlazePose on LiteRT.js in the app', () => {
       expect(diffs[16], `${model.id}: median keypoint distance to tfjs, fraction of the person`).toBeLessThan(0.05);
     }
     console.log(report.join('\n'));
+  });
+
+  it('runs Face Mesh 468 in the worker and agrees with the tfjs Face Mesh on a face photo', async () => {
+    const { page } = app;
+    const face = MANIFEST_MODELS_RAW.find((m) => m.runtime === 'litert' && m.family === 'facemesh')!;
+    const twin = MANIFEST_MODELS_RAW.find((m) => m.id === face.sameModelAs)!;
+    const photo = readdirSync(FACE_DIR).filter((name) => /\.(jpe?g|png)$/i.test(name)).sort()[0]!;
+    await page.getByLabel('Add images', { exact: true }).setInputFiles([join(FACE_DIR, photo)]);
+    await selectModels(page, [face.displayName, twin.displayName]);
+    await waitForCellsDone(page, [photo], [face.id, twin.id], 240_000);
+    const state = await getState(page);
+    const image = state.images.find((im) => im.name === photo)!;
+    const poses = (id: string) => (state.results[`${image.id}|${id}`] as { poses: Pose[] }).poses;
+    const [a] = poses(face.id), [b] = poses(twin.id);
+    expect(a?.keypoints.length).toBe(468);
+    // Inter-ocular distance: outer eye corners, mesh points 33 and 263 (the layout's NME reference pair).
+    const iod = Math.hypot(b!.keypoints[33]!.x - b!.keypoints[263]!.x, b!.keypoints[33]!.y - b!.keypoints[263]!.y);
+    const diffs = a!.keypoints.map((k, i) => Math.hypot(k.x - b!.keypoints[i]!.x, k.y - b!.keypoints[i]!.y) / iod).sort((p, q) => p - q);
+    console.log(`${face.id} vs ${twin.id} on ${photo}: median ${diffs[234]!.toExponential(2)}, max ${diffs[467]!.toExponential(2)} of the inter-ocular distance`);
+    // Same networks, same pixels: Node measures float rounding (≤ 1.6e-6, docs/litert-face.md); here a loose sanity bound.
+    expect(diffs[234]).toBeLessThan(0.01);
   });
 });
