@@ -12,8 +12,9 @@ import { MODELS, REPO_ROOT, getState, openApp, selectModels, waitForBackend, wai
 
 const PHOTO = '000000256353.jpg';
 const PHOTO_PATH = join(REPO_ROOT, 'test', 'fixtures', 'hands-faces', PHOTO);
-const HAND_MODELS = MODELS.filter((m) => m.kind === 'hand');
-const FACE_MODELS = MODELS.filter((m) => m.kind === 'face');
+// The tfjs entries; their LiteRT twins are checked against them in liteRt.test.ts.
+const HAND_MODELS = MODELS.filter((m) => m.kind === 'hand' && m.runtime === 'tfjs');
+const FACE_MODELS = MODELS.filter((m) => m.kind === 'face' && m.runtime === 'tfjs');
 
 /**
  * Ground truth of the photo's largest face (COCO annotation 2229097, test/fixtures/hands-faces/annotations.json):
