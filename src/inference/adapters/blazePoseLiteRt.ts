@@ -4,7 +4,7 @@ import type { Keypoint, ModelInfo, Pose, WorldKeypoint } from '../../core/types'
 import type { AdapterFactory, AdapterFamily } from '../modelAdapter';
 import { configFile, onlyConfigFields } from '../modelConfig';
 import { rootOf, type RgbImage } from '../rgbImage';
-import { LITERT_RUNTIME, loadLiteRtModel, type LiteRtModel } from '../runtimes/litert';
+import { LITERT_RUNTIME, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
 
 /**
  * BlazePose (MediaPipe's pose detector + lite/full/heavy landmark network) on LiteRT.js, with our own pre- and
@@ -228,13 +228,7 @@ function decodePose(out: LandmarkOutputs, roi: NormRect, widthPx: number, height
 export const loadBlazePoseLiteRt: AdapterFactory = async (info, context) => {
   const config = liteRtConfig(info);
   const names = layoutById(info.keypointLayout).keypointNames;
-  const totalBytes = info.files.reduce((sum, file) => sum + file.bytes, 0);
-  const loaded = new Map<string, number>();
-  const read = (name: string) =>
-    context.files.readFile(name, (bytes) => {
-      loaded.set(name, bytes);
-      context.onProgress?.({ loadedBytes: [...loaded.values()].reduce((a, b) => a + b, 0), totalBytes });
-    });
+  const read = readerWithProgress(info, context);
   const givenBox = info.personInput === 'box';
   const [detectorBytes, landmarkBytes] = await Promise.all([givenBox ? null : read(config.detectorFile), read(config.landmarkFile)]);
   const detector = detectorBytes ? await loadLiteRtModel(detectorBytes, `${info.id} detector`) : null;

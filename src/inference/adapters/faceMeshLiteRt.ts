@@ -4,7 +4,7 @@ import type { Keypoint, ModelInfo, Pose } from '../../core/types';
 import type { AdapterFamily, ModelLoadContext } from '../modelAdapter';
 import { configBoolean, configFile, configNumber, onlyConfigFields } from '../modelConfig';
 import { rootOf, type RgbImage } from '../rgbImage';
-import { LITERT_RUNTIME, loadLiteRtModel, type LiteRtModel } from '../runtimes/litert';
+import { LITERT_RUNTIME, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
 
 /**
  * MediaPipe Face Mesh (468 points) on LiteRT.js:
@@ -246,13 +246,7 @@ export async function loadFaceMeshLiteRtStages(info: ModelInfo, context: ModelLo
   const config = liteRtConfig(info);
   const names = layoutById(info.keypointLayout).keypointNames;
   const maxFaces = resolveModelSettings(info.settings, context.settings).maxPoses ?? config.maxFaces;
-  const totalBytes = info.files.reduce((sum, file) => sum + file.bytes, 0);
-  const loaded = new Map<string, number>();
-  const read = (name: string) =>
-    context.files.readFile(name, (bytes) => {
-      loaded.set(name, bytes);
-      context.onProgress?.({ loadedBytes: [...loaded.values()].reduce((a, b) => a + b, 0), totalBytes });
-    });
+  const read = readerWithProgress(info, context);
   const [detectorBytes, landmarkBytes] = await Promise.all([read(config.detectorFile), read(config.landmarkFile)]);
   const detector = await loadLiteRtModel(detectorBytes, `${info.id} detector`);
   let landmark: LiteRtModel;

@@ -6,6 +6,8 @@
  * made here is deleted here, before `run` returns, so adapters hold no runtime memory but the compiled models.
  */
 import { getGlobalLiteRt, loadAndCompile, loadLiteRt, Tensor, type CompiledModel } from '@litertjs/core';
+import type { ModelInfo } from '../../core/types';
+import type { ModelLoadContext } from '../modelAdapter';
 
 export const LITERT_RUNTIME = 'litert';
 
@@ -83,6 +85,20 @@ function shapeOf(dims: unknown): number[] {
   return Object.keys(record)
     .sort((a, b) => Number(a) - Number(b))
     .map((key) => Number(record[key]));
+}
+
+/**
+ * A reader of a manifest entry's files (.tflite bytes, read whole) whose byte progress is summed over all of them,
+ * as the model's one load progress.
+ */
+export function readerWithProgress(info: ModelInfo, context: ModelLoadContext): (name: string) => Promise<ArrayBuffer> {
+  const totalBytes = info.files.reduce((sum, file) => sum + file.bytes, 0);
+  const loaded = new Map<string, number>();
+  return (name) =>
+    context.files.readFile(name, (bytes) => {
+      loaded.set(name, bytes);
+      context.onProgress?.({ loadedBytes: [...loaded.values()].reduce((a, b) => a + b, 0), totalBytes });
+    });
 }
 
 /** Compiles `bytes` (a .tflite file) for LiteRT's CPU (WASM, XNNPACK) accelerator. */
