@@ -11,9 +11,9 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function staticAssetDirs() {
   const wasmDir = join(projectRoot, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   const modelsDir = join(projectRoot, 'models');
-  // LiteRT.js's single-threaded builds (relaxed SIMD, and compat for browsers without it): loader script + binary.
+  // LiteRT.js's builds (threaded, single-threaded relaxed SIMD, and compat for browsers without it): loader script + binary.
   const liteRtDir = join(projectRoot, 'node_modules', '@litertjs', 'core', 'wasm');
-  const liteRtFiles = ['litert_wasm_internal', 'litert_wasm_compat_internal'].flatMap((n) => [`${n}.js`, `${n}.wasm`]);
+  const liteRtFiles = ['litert_wasm_internal', 'litert_wasm_compat_internal', 'litert_wasm_threaded_internal'].flatMap((n) => [`${n}.js`, `${n}.wasm`]);
   return [
     { urlPrefix: '/models/', dir: modelsDir, files: existsSync(modelsDir) ? readdirSync(modelsDir).filter((n) => /\.(json|bin|tflite)$/.test(n)) : [] },
     { urlPrefix: '/tfjs-wasm/', dir: wasmDir, files: existsSync(wasmDir) ? readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')) : [] },

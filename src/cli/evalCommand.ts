@@ -19,6 +19,7 @@ import { verdict } from '../core/evaluation/verdict';
 import { formatImageLatency } from '../core/latencyText';
 import type { ModelId } from '../core/types';
 import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
+import { runtimeThreads } from '../inference/modelRegistry';
 import { nodeWasmThreads } from '../node/nodeBackend';
 import { fileSha256, gitCommit } from './provenanceInputs';
 import { InputError, type EvalArgs } from './args';
@@ -264,6 +265,8 @@ export async function runEval(args: EvalArgs, io: CliIo, options: EvalOptions = 
   const runtimes = [...new Set([...runtimeOf.values()])];
   const provenance = buildProvenance({
     runtimes: MODEL_MANIFEST.runtimes,
+    // Where a runtime with its own module ran (LiteRT: the threads its module loaded with here).
+    modelThreads: Object.fromEntries([...runtimeOf].flatMap(([id, runtime]) => { const threads = runtimeThreads(runtime); return threads !== null ? [[id, threads]] : []; })),
     appVersion: options.appVersion ?? gitCommit(),
     date: options.now?.() ?? new Date(),
     groundTruth: { fileName: basename(args.gtPath), sha256: gtSha256 },

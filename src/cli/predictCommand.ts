@@ -12,6 +12,7 @@ import { predictionsFile, type PredictedImage } from '../core/evaluation/predict
 import { layoutById } from '../core/layouts';
 import type { ModelId } from '../core/types';
 import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
+import { runtimeThreads } from '../inference/modelRegistry';
 import { InputError, type PredictArgs } from './args';
 import { inProcessProcessor, loadAdapters } from './imageProcessor';
 import { NODE_IMAGE_EXTENSIONS, listNames, makeOutputDir } from './inputs';
@@ -82,6 +83,8 @@ export async function runPredict(args: PredictArgs, io: CliIo, options: { models
   const models = args.modelIds.map((id) => modelInfo(id));
   const provenance = buildProvenance({
     runtimes: MODEL_MANIFEST.runtimes,
+    // Where a runtime with its own module ran (LiteRT: the threads its module loaded with here).
+    modelThreads: Object.fromEntries([...runtimeOf].flatMap(([id, runtime]) => { const threads = runtimeThreads(runtime); return threads !== null ? [[id, threads]] : []; })),
     appVersion: options.appVersion ?? (gitCommit() || BUILD_APP_VERSION),
     date,
     groundTruth: null,

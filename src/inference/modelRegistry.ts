@@ -8,6 +8,7 @@ import { MOVENET_FAMILY } from './adapters/movenet';
 import { POSENET_FAMILY } from './adapters/posenet';
 import type { AdapterFactory, AdapterFamily } from './modelAdapter';
 import { modelRuntime } from './modelConfig';
+import { LITERT_RUNTIME, liteRtThreads } from './runtimes/litert';
 
 export { DEFAULT_MODEL_IDS, MODELS, MODEL_IDS, MODEL_MANIFEST, isModelId, modelInfo } from './modelCatalogue';
 
@@ -23,6 +24,13 @@ const FAMILIES: Readonly<Record<ModelFamily, readonly AdapterFamily[]>> = {
   'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY],
   facemesh: [FACE_MESH_FAMILY, FACE_MESH_LITERT_FAMILY],
 };
+
+/** Per runtime with its own module, the threads it runs on in this thread's module once loaded (tfjs: the backend's). */
+const RUNTIME_THREADS: Readonly<Record<RuntimeName, () => number | null>> = { [LITERT_RUNTIME]: liteRtThreads };
+
+export function runtimeThreads(runtime: RuntimeName): number | null {
+  return Object.hasOwn(RUNTIME_THREADS, runtime) ? RUNTIME_THREADS[runtime]!() : null;
+}
 
 /** The families and runtimes there is code for, e.g. `movenet/tfjs`. */
 export const ADAPTER_KEYS: readonly string[] = Object.entries(FAMILIES).flatMap(([family, list]) => list.map((entry) => `${family}/${entry.runtime}`));

@@ -25,6 +25,7 @@ export function configureNodeLiteRt(): void {
   const wasmDir = nodeLiteRtWasmDir();
   configureLiteRt({
     wasmBase: `${wasmDir}/`,
+    // The single-threaded build from `wasmBase` (prepare returns nothing): Node has no pthread workers set up here.
     prepare() {
       const scope = globalThis as Record<string, unknown>;
       scope.self ??= globalThis;
@@ -34,7 +35,7 @@ export function configureNodeLiteRt(): void {
       scope.importScripts ??= (path: string) => void runInThisContext(readFileSync(path, 'utf8'), { filename: path });
       // The module's options (its log lines as console.debug); LiteRT's loader hands `self.Module` to the factory.
       scope.Module = { printErr: liteRtPrintErr };
-      return undefined;
+      return Promise.resolve(undefined);
     },
   });
 }

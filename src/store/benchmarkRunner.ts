@@ -414,7 +414,8 @@ async function benchmarkOne(
       // Its networks ran on its runtime's own module whatever tfjs backend the worker started: label the row by that.
       const execution = executionOf(MODEL_MANIFEST.runtimes, info.runtime, { backend, wasmThreads: null });
       row.backend = execution.backend ?? backend;
-      row.wasmThreads = execution.threads;
+      // The threads its module loaded with, as the worker reported them (LiteRT: threaded build where isolated).
+      row.wasmThreads = loaded[0]?.runtimeThreads ?? execution.threads;
       row.wasmThreadsRequested = null;
       row.executionDetail = ownExecution.detail;
     } else if (backend === 'wasm') {

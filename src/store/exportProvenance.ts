@@ -36,6 +36,9 @@ export function exportProvenance(state: AppState, metrics: readonly ModelMetrics
     metrics,
     scoredLayout: state.groundTruth ? groundTruthLayoutOf(state.groundTruth) : null,
     models: columnModels(state),
+    modelThreads: Object.fromEntries(
+      Object.entries(state.modelStatus).flatMap(([id, status]) => (status?.runtimeThreads !== undefined ? [[id, status.runtimeThreads]] : [])),
+    ),
     modelSettings: state.modelSettings,
     importedPredictions: columnsOf(state)
       .filter((c) => c.kind === 'external')

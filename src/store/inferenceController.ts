@@ -385,7 +385,10 @@ export class InferenceController {
       case 'modelReady':
         // A load that finished just before a backend switch reports the old backend: not ready here.
         if (message.backend !== store.backend.active) break;
-        store.patchModelStatus(message.modelId, { state: 'ready', backend: message.backend, loadMs: message.loadMs, warmupMs: message.warmupMs, error: null });
+        store.patchModelStatus(message.modelId, {
+          state: 'ready', backend: message.backend, loadMs: message.loadMs, warmupMs: message.warmupMs, error: null,
+          ...(message.runtimeThreads !== undefined ? { runtimeThreads: message.runtimeThreads } : {}),
+        });
         this.pump();
         break;
       case 'modelError':

@@ -26,6 +26,8 @@ export interface ModelStatus {
   totalBytes: number;
   loadMs: number | null;
   warmupMs: number | null;
+  /** Threads of a runtime with its own module (LiteRT) as the worker loaded it; absent for tfjs models. */
+  runtimeThreads?: number;
   error: string | null;
 }
 

@@ -75,15 +75,16 @@ describe('benchmark view', () => {
     expect(report.crossOriginIsolated).toBe(true);
     expect(report.autoDecision?.chosen).toBe('wasm');
 
-    // The LiteRT row says where it ran: LiteRT's own single-threaded WASM (manifest runtimes), not tfjs's threads;
-    // its raw time is the adapter's own network timing, inside the pipeline's.
+    // The LiteRT row says where it ran: LiteRT's own WASM, its threaded build with one thread per core on this
+    // cross-origin isolated page (as its worker reported it), not tfjs's pool; its raw time is the adapter's own
+    // network timing, inside the pipeline's.
     const liteRt = report.rows.find((r) => r.modelId === 'blazepose-lite-litert')!;
-    expect(liteRt).toMatchObject({ runtime: 'litert', backend: 'wasm', wasmThreads: 1, wasmThreadsRequested: null });
+    expect(liteRt).toMatchObject({ runtime: 'litert', backend: 'wasm', wasmThreads: report.hardwareConcurrency, wasmThreadsRequested: null });
     expect(liteRt.executionDetail).toContain('LiteRT');
     expect(liteRt.rawP50Ms).toBeGreaterThan(1);
     expect(liteRt.latencyP50Ms, 'LiteRT: pipeline p50 vs its network p50').toBeGreaterThan(liteRt.rawP50Ms!);
     const liteRtRow = view.locator('tr[data-model-id="blazepose-lite-litert"]');
-    expect(await liteRtRow.locator('td').first().textContent()).toBe('wasm ×1');
+    expect(await liteRtRow.locator('td').first().textContent()).toBe(`wasm ×${report.hardwareConcurrency}`);
     // Fastest runtime × backend for BlazePose lite: the lower p50 of its two rows, with both figures in the reason.
     const tfjsLite = report.rows.find((r) => r.modelId === 'blazepose-lite')!;
     const expectedFastest = liteRt.latencyP50Ms! < tfjsLite.latencyP50Ms! ? liteRt : tfjsLite;

@@ -92,6 +92,8 @@ export interface ProvenanceInput {
   importedPredictions?: readonly ProvenanceImport[];
   /** The manifest's runtimes, to say where a runtime with its own module ran; absent: every model on `backend`. */
   runtimes?: Readonly<Record<RuntimeName, RuntimeInfo>>;
+  /** Threads a runtime with its own module reported per model as it loaded (LiteRT), over the manifest's figure. */
+  modelThreads?: Readonly<Partial<Record<string, number>>>;
   backend: string | null;
   threads: Provenance['threads'];
   protocol: EvaluationProtocol;
@@ -128,7 +130,7 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
       displayName: model.displayName,
       package: weightPackages(model).join(', '),
       runtime: model.runtime,
-      ...ownExecution(input.runtimes, model.runtime),
+      ...ownExecution(input.runtimes, model.runtime, input.modelThreads?.[model.id]),
       weights: model.files.map((file) => ({ file: file.name, bytes: file.bytes, sha256: file.sha256 })),
       ...(model.settings ? { settings: resolveModelSettings(model.settings, input.modelSettings?.[model.id]) } : {}),
     })),
@@ -140,9 +142,9 @@ export function buildProvenance(input: ProvenanceInput): Provenance {
   };
 }
 
-function ownExecution(runtimes: ProvenanceInput['runtimes'], runtime: RuntimeName): Pick<ProvenanceModel, 'executesOn'> {
+function ownExecution(runtimes: ProvenanceInput['runtimes'], runtime: RuntimeName, reportedThreads: number | undefined): Pick<ProvenanceModel, 'executesOn'> {
   const on = runtimes && Object.hasOwn(runtimes, runtime) ? runtimes[runtime]!.executesOn : 'backend';
-  return on === 'backend' ? {} : { executesOn: { backend: on.backend, threads: on.threads, detail: on.detail } };
+  return on === 'backend' ? {} : { executesOn: { backend: on.backend, threads: reportedThreads ?? on.threads, detail: on.detail } };
 }
 
 /** Where a model ran, short: "wasm ×1" for a runtime with its own module, else the tfjs backend's. */

@@ -30,19 +30,25 @@ export function liteRtPrintErr(line: string): void {
 export interface LiteRtHost {
   /** Folder (URL or path, ending in '/') holding LiteRT's litert_wasm_*.js/.wasm files. */
   wasmBase: string;
-  /** Threaded build (needs cross-origin isolation and relaxed SIMD). */
-  threads?: boolean;
   /**
-   * Called once before loading: lets the host make LiteRT's classic-script loader work where it cannot by itself.
-   * It may return the loader script's own URL or path, loaded instead of `wasmBase`'s choice.
+   * Called once before loading: lets the host pick LiteRT's build and make its classic-script loader work where it
+   * cannot by itself. Returns the loader script's own URL or path, loaded instead of `wasmBase`'s choice, and the
+   * threads XNNPACK is to use (more than 1 only with the threaded build); nothing: `wasmBase`'s single-threaded build.
    */
-  prepare?: () => string | undefined | Promise<string | undefined>;
+  prepare?: () => Promise<{ path: string; threads: number } | undefined>;
   /** Called once after loading (succeeded or not): undoes what `prepare` set up. */
   finish?: () => void;
 }
 
 let host: LiteRtHost | null = null;
 let loading: Promise<void> | null = null;
+/** Threads of the loaded module's CPU (XNNPACK) accelerator; null before it loaded. */
+let loadedThreads: number | null = null;
+
+/** The threads LiteRT runs its models on in this thread's module (1: the single-threaded build); null before it loaded. */
+export function liteRtThreads(): number | null {
+  return loadedThreads;
+}
 
 /** Where LiteRT's WASM files are; must be called before the first LiteRT model loads (the worker and Node glue do). */
 export function configureLiteRt(config: LiteRtHost): void {
@@ -55,8 +61,9 @@ async function ensureLiteRt(): Promise<void> {
   const config = host;
   loading ??= (async () => {
     try {
-      const path = (await config.prepare?.()) ?? config.wasmBase;
-      await loadLiteRt(path, config.threads ? { threads: true } : {});
+      const chosen = (await config.prepare?.()) ?? { path: config.wasmBase, threads: 1 };
+      await loadLiteRt(chosen.path, chosen.threads > 1 ? { threads: true } : {});
+      loadedThreads = chosen.threads;
     } finally {
       config.finish?.();
     }
@@ -104,7 +111,7 @@ export function readerWithProgress(info: ModelInfo, context: ModelLoadContext): 
 /** Compiles `bytes` (a .tflite file) for LiteRT's CPU (WASM, XNNPACK) accelerator. */
 export async function loadLiteRtModel(bytes: ArrayBuffer, name: string): Promise<LiteRtModel> {
   await ensureLiteRt();
-  let model: CompiledModel | null = await loadAndCompile(new Uint8Array(bytes), { accelerator: 'wasm' });
+  let model: CompiledModel | null = await loadAndCompile(new Uint8Array(bytes), { accelerator: 'wasm', ...(loadedThreads !== null && loadedThreads > 1 ? { cpuOptions: { numThreads: loadedThreads } } : {}) });
   const inputs = model.getInputDetails();
   if (inputs.length !== 1 || inputs[0]?.dtype !== 'float32') throw new Error(`${name}: LiteRT model must take one float32 input`);
   const inputShape = shapeOf(inputs[0].shape);

@@ -7,7 +7,7 @@ import { backendGpuLost, chooseBackend, watchBackendLoss } from '../backends';
 import { bitmapToRgba, decodeFileForInference, rgbaToRgbImage, type InferencePixels } from '../inputPixels';
 import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
 import { manifestFiles, verifyingReader } from '../modelFileCheck';
-import { MODELS, modelInfo } from '../modelRegistry';
+import { MODELS, modelInfo, runtimeThreads } from '../modelRegistry';
 import { loadModelAdapter, runPipeline, warmUpAdapter } from '../pipeline';
 import { configureBrowserLiteRt } from '../runtimes/litertBrowser';
 import type { FromWorker, InferenceInput, ToWorker } from './protocol';
@@ -150,7 +150,8 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
     const warmupStartMs = performance.now();
     await warmUpAdapter(adapter);
     if (superseded()) return null;
-    send({ type: 'modelReady', requestId, modelId, backend, runtime: adapter.runtime, loadMs, warmupMs: performance.now() - warmupStartMs });
+    const threads = runtimeThreads(adapter.runtime);
+    send({ type: 'modelReady', requestId, modelId, backend, runtime: adapter.runtime, ...(threads !== null ? { runtimeThreads: threads } : {}), loadMs, warmupMs: performance.now() - warmupStartMs });
     return null;
   } catch (error) {
     if (superseded()) return null;

@@ -65,7 +65,17 @@ export type FromWorker =
   | { type: 'workerFailed'; message: string }
   | { type: 'modelProgress'; modelId: ModelId; backend: BackendName; loadedBytes: number; totalBytes: number }
   /** `runtime`: what executes the model's networks (e.g. 'tfjs'), a dimension beside the backend. */
-  | { type: 'modelReady'; requestId: number; modelId: ModelId; backend: BackendName; runtime: RuntimeName; loadMs: number; warmupMs: number }
+  | {
+      type: 'modelReady';
+      requestId: number;
+      modelId: ModelId;
+      backend: BackendName;
+      runtime: RuntimeName;
+      /** Threads of a runtime with its own module (LiteRT), as it loaded; absent for tfjs (see the backend's decision). */
+      runtimeThreads?: number;
+      loadMs: number;
+      warmupMs: number;
+    }
   | { type: 'modelError'; requestId: number; modelId: ModelId; backend: BackendName; message: string }
   | { type: 'modelDisposed'; modelId: ModelId; backend: BackendName }
   | {

@@ -204,17 +204,20 @@ describe('every export carries the provenance and the published figures', () => 
     const LITE_RT = model('blazepose-lite-litert');
     const onWebgl = buildProvenance({
       appVersion: 'abc1234', date: new Date('2025-01-02T03:04:05.000Z'), groundTruth: null, metrics: [perfectColumn(LITE_RT.id, LITE_RT.displayName, allIds), perfectColumn(THUNDER.id, THUNDER.displayName, allIds)],
-      scoredLayout: COCO17, models: [LITE_RT, THUNDER], runtimes: manifest.runtimes, backend: 'webgl', threads: null, protocol: 'crops', confidenceThreshold: null,
+      scoredLayout: COCO17, models: [LITE_RT, THUNDER], runtimes: manifest.runtimes, modelThreads: { [LITE_RT.id]: 2 }, backend: 'webgl', threads: null, protocol: 'crops', confidenceThreshold: null,
     });
     const rows = parseCsv(metricsToCsv(onWebgl.models.map((m) => perfectColumn(m.id, m.displayName, allIds)), { provenance: onWebgl, published: publishedByColumn([model('blazepose-lite-litert'), THUNDER]) }));
     const [header, liteRt, thunder] = rows as [string[], string[], string[]];
-    // The manifest says LiteRT runs its single-threaded WASM build (docs/litert-runtime.md); tfjs models run on the active backend.
-    expect(liteRt[header.indexOf('backend')]).toBe('wasm ×1');
+    // LiteRT runs on its own WASM with the threads its module reported (here 2); tfjs models run on the active backend.
+    expect(liteRt[header.indexOf('backend')]).toBe('wasm ×2');
     expect(thunder[header.indexOf('backend')]).toBe('webgl');
     const lines = provenanceLines(onWebgl);
-    expect(lines.find((l) => l.startsWith('blazepose-lite-litert'))).toMatch(/^blazepose-lite-litert \(runtime litert on wasm ×1: LiteRT\.js's own WebAssembly module/);
+    expect(lines.find((l) => l.startsWith('blazepose-lite-litert'))).toMatch(/^blazepose-lite-litert \(runtime litert on wasm ×2: LiteRT\.js's own WebAssembly module/);
     expect(lines.find((l) => l.startsWith('movenet-thunder'))).toMatch(/^movenet-thunder \(runtime tfjs\) weights/);
-    expect(provenanceLines(onWebgl, { compactWeights: true }).find((l) => l.startsWith('blazepose-lite-litert'))).toMatch(/^blazepose-lite-litert \(litert, wasm ×1\) weights sha256/);
+    expect(provenanceLines(onWebgl, { compactWeights: true }).find((l) => l.startsWith('blazepose-lite-litert'))).toMatch(/^blazepose-lite-litert \(litert, wasm ×2\) weights sha256/);
+    // Without a report (the model never loaded here), no thread count is claimed.
+    const unreported = buildProvenance({ ...{ appVersion: 'x', date: new Date(0), groundTruth: null, metrics: [], scoredLayout: null, backend: 'webgl', threads: null, protocol: 'whole' as const, confidenceThreshold: null }, models: [LITE_RT], runtimes: manifest.runtimes });
+    expect(provenanceLines(unreported, { compactWeights: true }).find((l) => l.startsWith('blazepose-lite-litert'))).toMatch(/^blazepose-lite-litert \(litert, wasm\) weights/);
   });
 
   it('metrics JSON: the whole record, the published figures by column and the note that conditions differ', () => {
