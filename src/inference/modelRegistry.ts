@@ -4,6 +4,7 @@ import { BLAZEPOSE_LITERT_FAMILY } from './adapters/blazePoseLiteRt';
 import { FACE_MESH_FAMILY } from './adapters/faceMesh';
 import { FACE_MESH_LITERT_FAMILY } from './adapters/faceMeshLiteRt';
 import { MEDIAPIPE_HANDS_FAMILY } from './adapters/mediapipeHands';
+import { MEDIAPIPE_HANDS_LITERT_FAMILY } from './adapters/mediapipeHandsLiteRt';
 import { MOVENET_FAMILY } from './adapters/movenet';
 import { POSENET_FAMILY } from './adapters/posenet';
 import type { AdapterFactory, AdapterFamily } from './modelAdapter';
@@ -21,7 +22,7 @@ const FAMILIES: Readonly<Record<ModelFamily, readonly AdapterFamily[]>> = {
   movenet: [MOVENET_FAMILY],
   blazepose: [BLAZEPOSE_FAMILY, BLAZEPOSE_LITERT_FAMILY],
   posenet: [POSENET_FAMILY],
-  'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY],
+  'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY, MEDIAPIPE_HANDS_LITERT_FAMILY],
   facemesh: [FACE_MESH_FAMILY, FACE_MESH_LITERT_FAMILY],
 };
 

@@ -29,7 +29,8 @@ import {
   type RgbImage,
 } from './realModelHarness';
 
-const HAND_MODELS = modelsWhere({ family: 'mediapipe-hands' });
+/** The tfjs entries (their LiteRT twins are checked against them in handsLiteRt.test.ts). */
+const HAND_MODELS = modelsWhere({ family: 'mediapipe-hands' }).filter((m) => m.runtime === 'tfjs');
 const WRIST = 0;
 const HAND_POINTS = 21;
 /**

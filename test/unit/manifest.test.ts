@@ -28,6 +28,8 @@ const EXPECTED_IDS = [
   'blazepose-full-litert',
   'blazepose-heavy-litert',
   'facemesh-litert',
+  'mediapipe-hands-lite-litert',
+  'mediapipe-hands-full-litert',
 ];
 /** The keypoint layout of each family (face mesh: 468 points, or 478 with the irises of the attention mesh). */
 const FAMILY_LAYOUTS: Record<string, readonly string[]> = { blazepose: ['blazepose33'], 'mediapipe-hands': ['hand21'], facemesh: ['face468', 'face478'] };
@@ -45,6 +47,12 @@ describe('models/manifest.json', () => {
         if (model.family === 'facemesh') {
           // MediaPipe's short-range face detector and the 468-point mesh (face_landmark.tflite).
           expect(names(model).sort(), model.id).toEqual(['face_detection_short_range.tflite', 'face_landmark.tflite']);
+          continue;
+        }
+        if (model.family === 'mediapipe-hands') {
+          // MediaPipe's palm detector and hand landmark network of one type (lite or full).
+          const type = model.id.replace('mediapipe-hands-', '').replace(/-litert$/, '');
+          expect(names(model).sort(), model.id).toEqual([`hand_landmark_${type}.tflite`, `palm_detection_${type}.tflite`]);
           continue;
         }
         const variant = model.id.replace('blazepose-', '').replace(/-litert$/, '');
