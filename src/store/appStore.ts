@@ -28,6 +28,9 @@ interface ModelsSlice {
   modelSettings: Partial<Record<ModelId, ModelSettings>>;
   setModelSettings: (id: ModelId, settings: ModelSettings) => void;
   patchModelStatus: (id: ModelId, patch: Partial<ModelStatus>) => void;
+  /** Auto runtime: each model runs on its twin (same pretrained model, other runtime) measured fastest here (store/autoRuntime). */
+  runtimeAuto: boolean;
+  setRuntimeAuto: (on: boolean) => void;
 }
 
 interface BackendSlice {
@@ -113,6 +116,8 @@ export const useAppStore = create<AppState>()((set, get, api) => ({
   setModelSettings: (id, settings) => set((s) => ({ modelSettings: { ...s.modelSettings, [id]: settings } })),
   patchModelStatus: (id, patch) =>
     set((s) => ({ modelStatus: { ...s.modelStatus, [id]: { ...(s.modelStatus[id] ?? idleModelStatus()), ...patch } } })),
+  runtimeAuto: true,
+  setRuntimeAuto: (on) => set({ runtimeAuto: on }),
 
   backend: { choice: 'auto', active: null, status: 'initialising', decision: null, error: null },
   setBackendChoice: (choice) => set((s) => ({ backend: { ...s.backend, choice, status: 'initialising', error: null } })),

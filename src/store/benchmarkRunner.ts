@@ -105,6 +105,12 @@ export interface BenchmarkRow {
   inferencesMeasured: number;
 }
 
+/** Backend, with WASM's real thread count (read back from the module); the request only when WASM never started. */
+export function benchmarkConfigLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads' | 'wasmThreadsRequested'>): string {
+  if (row.wasmThreads !== null) return `${row.backend} ×${row.wasmThreads}`;
+  return row.wasmThreadsRequested !== null ? `${row.backend} (×${row.wasmThreadsRequested} requested)` : row.backend;
+}
+
 /** One round of the job: its timed pass against its raw pass, and the one-in-flight diagnostic against the same raw pass. */
 export interface JobRound {
   figures: JobFigures;

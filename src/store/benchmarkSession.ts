@@ -1,5 +1,8 @@
+import { twinGroup } from '../core/fastestRuntime';
 import type { BackendName, ModelId } from '../core/types';
+import { MODELS } from '../inference/modelCatalogue';
 import { useAppStore } from './appStore';
+import { applyAutoRuntime } from './autoRuntime';
 import { runBenchmark, type BenchmarkImage, type BenchmarkOptions, type BenchmarkReport } from './benchmarkRunner';
 import type { InferenceController } from './inferenceController';
 
@@ -58,6 +61,7 @@ export async function runBenchmarkSession(controller: InferenceController, reque
   try {
     const report = await runBenchmark(options);
     useAppStore.getState().setBenchmarkReport(report);
+    applyAutoRuntime(new Set(report.rows.map((r) => twinGroup(r.modelId, MODELS))));
     return report;
   } finally {
     controller.setPausedForBenchmark(false);

@@ -64,6 +64,7 @@ const columnValue = (id: string) => `column:${id}`;
 interface SavedSettings {
   selectedModelIds: ModelId[];
   modelSettings: AppState['modelSettings'];
+  runtimeAuto: boolean;
   backendChoice: BackendChoice;
   evaluationProtocol: AppState['evaluationProtocol'];
   confidenceThreshold: number;
@@ -130,6 +131,7 @@ function settingsOf(s: AppState): SavedSettings {
   return {
     selectedModelIds: s.selectedModelIds,
     modelSettings: s.modelSettings,
+    runtimeAuto: s.runtimeAuto,
     backendChoice: s.backend.choice,
     evaluationProtocol: s.evaluationProtocol,
     confidenceThreshold: s.confidenceThreshold,
@@ -158,6 +160,7 @@ function readSettings(value: unknown, defaults: SavedSettings): SavedSettings {
   return {
     selectedModelIds: models,
     modelSettings,
+    runtimeAuto: typeof value.runtimeAuto === 'boolean' ? value.runtimeAuto : defaults.runtimeAuto,
     backendChoice: oneOf(value.backendChoice, BACKEND_CHOICES, defaults.backendChoice),
     evaluationProtocol: oneOf(value.evaluationProtocol, EVALUATION_PROTOCOLS, defaults.evaluationProtocol),
     confidenceThreshold: finiteOr(value.confidenceThreshold, defaults.confidenceThreshold),
@@ -284,6 +287,7 @@ function freshSessionState(): Partial<AppState> {
     visibleImageIds: [],
     selectedModelIds: initial.selectedModelIds,
     modelSettings: initial.modelSettings,
+    runtimeAuto: initial.runtimeAuto,
     backend: { ...current.backend, choice: initial.backend.choice },
     evaluationProtocol: initial.evaluationProtocol,
     confidenceThreshold: initial.confidenceThreshold,
@@ -614,6 +618,7 @@ export class SessionPersistence {
       benchmarkReport: benchmark,
       selectedModelIds: settings.selectedModelIds,
       modelSettings: settings.modelSettings,
+      runtimeAuto: settings.runtimeAuto,
       backend: { ...current.backend, choice: settings.backendChoice },
       evaluationProtocol: settings.evaluationProtocol,
       confidenceThreshold: settings.confidenceThreshold,
@@ -656,6 +661,7 @@ export class SessionPersistence {
       state.benchmarkReport !== previous.benchmarkReport ||
       state.selectedModelIds !== previous.selectedModelIds ||
       state.modelSettings !== previous.modelSettings ||
+      state.runtimeAuto !== previous.runtimeAuto ||
       state.backend.choice !== previous.backend.choice ||
       state.evaluationProtocol !== previous.evaluationProtocol ||
       state.confidenceThreshold !== previous.confidenceThreshold ||

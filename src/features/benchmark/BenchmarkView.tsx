@@ -2,13 +2,13 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
 import { defaultWasmThreads } from '../../core/backendDecision';
-import { fastestPerModel, selectFastest, type FastestChoice } from '../../core/fastestRuntime';
+import { fastestPerModel, selectFastest, withTwins, type FastestChoice } from '../../core/fastestRuntime';
 import { MODELS, MODEL_IDS, MODEL_MANIFEST } from '../../inference/modelCatalogue';
 
 const WHOLE_IMAGE_MODEL_IDS: readonly ModelId[] = MODELS.filter((m) => m.personInput !== 'box').map((m) => m.id);
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
-import type { BenchmarkReport, BenchmarkRow, JobMeasurement } from '../../store/benchmarkRunner';
+import { benchmarkConfigLabel as configLabel, type BenchmarkReport, type BenchmarkRow, type JobMeasurement } from '../../store/benchmarkRunner';
 import { DEFAULT_BENCHMARK_IMAGES, runBenchmarkSession } from '../../store/benchmarkSession';
 import { useController } from '../../store/controllerContext';
 import { ChartCanvas } from '../../ui/ChartCanvas';
@@ -18,11 +18,6 @@ const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 const ms = (v: number | null) => (v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const MB = (v: number | null) => (v === null ? '—' : (v / 1e6).toFixed(1));
 
-/** Backend, with WASM's real thread count (read back from the module); the request only when WASM never started. */
-export function configLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads' | 'wasmThreadsRequested'>): string {
-  if (row.wasmThreads !== null) return `${row.backend} ×${row.wasmThreads}`;
-  return row.wasmThreadsRequested !== null ? `${row.backend} (×${row.wasmThreadsRequested} requested)` : row.backend;
-}
 
 const ratio = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
 
@@ -157,12 +152,6 @@ function latencyChart(report: BenchmarkReport): ChartConfiguration {
   };
 }
 
-/** Each chosen model with its twins on other runtimes (the manifest's `sameModelAs`), in the app's order. */
-function withTwins(ids: readonly ModelId[]): ModelId[] {
-  const groups = new Set(ids.map((id) => MODELS.find((m) => m.id === id)?.sameModelAs ?? id));
-  return MODEL_IDS.filter((id) => ids.includes(id) || groups.has(MODELS.find((m) => m.id === id)?.sameModelAs ?? id));
-}
-
 /** Per model that ran in more than one runtime × backend: the fastest, every figure it was chosen from, and a way to use it. */
 function FastestSection({ choices }: { choices: FastestChoice[] }) {
   const selected = useAppStore((s) => s.selectedModelIds);
@@ -219,7 +208,7 @@ export function BenchmarkView() {
     abort.current = new AbortController();
     try {
       await runBenchmarkSession(controller, {
-        modelIds: twins ? withTwins(modelIds) : MODEL_IDS.filter((id) => modelIds.includes(id)),
+        modelIds: twins ? withTwins(modelIds, MODELS) : MODEL_IDS.filter((id) => modelIds.includes(id)),
         jobModelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
         backends: BACKENDS.filter((b) => backends.includes(b)),
         imageCount,

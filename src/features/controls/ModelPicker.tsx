@@ -2,6 +2,9 @@ import { MODELS, MODEL_IDS } from '../../inference/modelCatalogue';
 import { modelColour } from '../../render/palette';
 import { useAppStore } from '../../store/appStore';
 import type { ModelStatus } from '../../store/types';
+import { twinGroup } from '../../core/fastestRuntime';
+import { applyAutoRuntime } from '../../store/autoRuntime';
+import { AutoRuntime } from './AutoRuntime';
 import { ModelSettingsEditor } from './ModelSettingsEditor';
 
 function statusLabel(status: ModelStatus | undefined, selected: boolean): string {
@@ -47,7 +50,12 @@ export function ModelPicker() {
                 <input
                   type="checkbox"
                   checked={isSelected}
-                  onChange={(event) => setModelSelected(model.id, event.target.checked, MODEL_IDS)}
+                  onChange={(event) => {
+                    const groupWasChosen = selected.some((id) => twinGroup(id, MODELS) === twinGroup(model.id, MODELS));
+                    setModelSelected(model.id, event.target.checked, MODEL_IDS);
+                    // A model newly chosen runs on its fastest measured twin; a second twin chosen beside one is a comparison.
+                    if (event.target.checked && !groupWasChosen) applyAutoRuntime(new Set([twinGroup(model.id, MODELS)]));
+                  }}
                 />
                 <span className="swatch" style={{ background: modelColour(model.id, MODEL_IDS) }} aria-hidden="true" />
                 {model.displayName}
@@ -64,6 +72,7 @@ export function ModelPicker() {
           );
         })}
       </ul>
+      <AutoRuntime />
     </section>
   );
 }
