@@ -15,7 +15,8 @@ export function staticAssetDirs() {
   const liteRtDir = join(projectRoot, 'node_modules', '@litertjs', 'core', 'wasm');
   const liteRtFiles = ['litert_wasm_internal', 'litert_wasm_compat_internal', 'litert_wasm_threaded_internal'].flatMap((n) => [`${n}.js`, `${n}.wasm`]);
   return [
-    { urlPrefix: '/models/', dir: modelsDir, files: existsSync(modelsDir) ? readdirSync(modelsDir).filter((n) => /\.(json|bin|tflite)$/.test(n)) : [] },
+    // Besides weights: the legacy MediaPipe solutions' own files (solution and loader scripts, WASM, packed assets, graphs).
+    { urlPrefix: '/models/', dir: modelsDir, files: existsSync(modelsDir) ? readdirSync(modelsDir).filter((n) => /\.(json|bin|tflite|js|wasm|data|binarypb)$/.test(n)) : [] },
     { urlPrefix: '/tfjs-wasm/', dir: wasmDir, files: existsSync(wasmDir) ? readdirSync(wasmDir).filter((n) => n.endsWith('.wasm')) : [] },
     { urlPrefix: '/litert-wasm/', dir: liteRtDir, files: liteRtFiles.filter((n) => existsSync(join(liteRtDir, n))) },
   ];
@@ -83,6 +84,8 @@ export const contentTypes = {
   '.json': 'application/json; charset=utf-8',
   '.bin': 'application/octet-stream',
   '.tflite': 'application/octet-stream',
+  '.data': 'application/octet-stream',
+  '.binarypb': 'application/octet-stream',
   '.wasm': 'application/wasm',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',

@@ -6,7 +6,7 @@
 import { EVALUATION_PROTOCOLS, isEvaluationProtocol, type EvaluationProtocol } from '../core/evaluation/protocol';
 import type { PckSettings } from '../core/evaluation/evaluateColumn';
 import type { VerdictTargets } from '../core/evaluation/verdict';
-import { DEFAULT_MODEL_IDS, MODEL_IDS, modelInfo } from '../inference/modelCatalogue';
+import { DEFAULT_MODEL_IDS, MODEL_IDS, MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
 import { DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_BOOTSTRAP_SEED } from '../core/metrics/bootstrap';
 
 /** Wrong command line: printed as one line, exit status 2. */
@@ -269,15 +269,28 @@ function requireValue(values: Map<string, string | true>, name: string, command:
   return value;
 }
 
-/** Model ids from `--models`: known ids (models/manifest.json), in the given order, without repeats; "all" = every model. */
+/**
+ * Why the CLI cannot run a model, or null: a runtime that executes on WebGL by itself (the legacy MediaPipe
+ * solutions, manifest `runtimes`) needs a browser, and the CLI runs in Node, which has no WebGL.
+ */
+function nodeCannotRun(id: string): string | null {
+  const info = modelInfo(id);
+  const on = MODEL_MANIFEST.runtimes[info.runtime]?.executesOn;
+  if (on === undefined || on === 'backend' || on.backend !== 'webgl') return null;
+  return `${id} runs on ${MODEL_MANIFEST.runtimes[info.runtime]!.displayName}, which needs a browser's WebGL (Node has none): run it in the app`;
+}
+
+/** Model ids from `--models`: known ids (models/manifest.json), in the given order, without repeats; "all" = every model Node can run. */
 export function parseModelIds(raw: string, command: CommandName = 'eval'): string[] {
-  if (raw.trim() === 'all') return [...MODEL_IDS];
+  if (raw.trim() === 'all') return MODEL_IDS.filter((id) => nodeCannotRun(id) === null);
   const ids = raw.split(',').map((id) => id.trim());
   if (ids.some((id) => id === '')) throw new UsageError(`--models has an empty entry in '${raw}'`, command);
   const unknown = ids.filter((id) => !(MODEL_IDS as readonly string[]).includes(id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown model id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')} (known: ${MODEL_IDS.join(', ')})`, command);
   }
+  const browserOnly = ids.map(nodeCannotRun).find((reason) => reason !== null);
+  if (browserOnly) throw new UsageError(browserOnly, command);
   return [...new Set(ids)];
 }
 

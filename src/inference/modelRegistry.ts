@@ -1,10 +1,13 @@
 import type { ModelFamily, ModelInfo, RuntimeName } from '../core/types';
 import { BLAZEPOSE_FAMILY } from './adapters/blazepose';
 import { BLAZEPOSE_LITERT_FAMILY } from './adapters/blazePoseLiteRt';
+import { BLAZEPOSE_SOLUTION_FAMILY } from './adapters/blazePoseSolution';
 import { FACE_MESH_FAMILY } from './adapters/faceMesh';
 import { FACE_MESH_LITERT_FAMILY } from './adapters/faceMeshLiteRt';
+import { FACE_MESH_SOLUTION_FAMILY } from './adapters/faceMeshSolution';
 import { MEDIAPIPE_HANDS_FAMILY } from './adapters/mediapipeHands';
 import { MEDIAPIPE_HANDS_LITERT_FAMILY } from './adapters/mediapipeHandsLiteRt';
+import { MEDIAPIPE_HANDS_SOLUTION_FAMILY } from './adapters/mediapipeHandsSolution';
 import { MOVENET_FAMILY } from './adapters/movenet';
 import { POSENET_FAMILY } from './adapters/posenet';
 import type { AdapterFactory, AdapterFamily } from './modelAdapter';
@@ -20,10 +23,10 @@ export { DEFAULT_MODEL_IDS, MODELS, MODEL_IDS, MODEL_MANIFEST, isModelId, modelI
  */
 const FAMILIES: Readonly<Record<ModelFamily, readonly AdapterFamily[]>> = {
   movenet: [MOVENET_FAMILY],
-  blazepose: [BLAZEPOSE_FAMILY, BLAZEPOSE_LITERT_FAMILY],
+  blazepose: [BLAZEPOSE_FAMILY, BLAZEPOSE_LITERT_FAMILY, BLAZEPOSE_SOLUTION_FAMILY],
   posenet: [POSENET_FAMILY],
-  'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY, MEDIAPIPE_HANDS_LITERT_FAMILY],
-  facemesh: [FACE_MESH_FAMILY, FACE_MESH_LITERT_FAMILY],
+  'mediapipe-hands': [MEDIAPIPE_HANDS_FAMILY, MEDIAPIPE_HANDS_LITERT_FAMILY, MEDIAPIPE_HANDS_SOLUTION_FAMILY],
+  facemesh: [FACE_MESH_FAMILY, FACE_MESH_LITERT_FAMILY, FACE_MESH_SOLUTION_FAMILY],
 };
 
 /** Per runtime with its own module, the threads it runs on in this thread's module once loaded (tfjs: the backend's). */

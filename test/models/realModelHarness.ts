@@ -13,6 +13,7 @@ import type { ModelAdapter } from '../../src/inference/modelAdapter';
 import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
 import { loadModelAdapter } from '../../src/inference/pipeline';
 import { rgbImage, type RgbImage } from '../../src/inference/rgbImage';
+import { MEDIAPIPE_SOLUTIONS_RUNTIME } from '../../src/inference/runtimes/mediapipeSolutions';
 import { tfjsImageTensor } from '../../src/inference/runtimes/tfjs';
 import { selectNodeWasmBackend } from '../../src/node/nodeBackend';
 import { decodeImageFile } from '../../src/node/nodeImages';
@@ -107,11 +108,18 @@ export { estimateInCrop, estimatePerson } from '../../src/inference/pipeline';
 export { releaseImage, type RgbImage } from '../../src/inference/rgbImage';
 
 /**
- * The manifest's models with the given properties, in manifest order: tests pick models by what they are
+ * The manifest's models that Node can run. Not the legacy MediaPipe solutions: they run their networks as WebGL2
+ * shaders on an OffscreenCanvas in a browser worker, and Node has neither (loading one here fails saying so;
+ * test/unit/inference/mediapipeSolutions.test.ts checks that, test/browser/mediapipeSolutions.test.ts runs them).
+ */
+export const NODE_MODELS: readonly ModelInfo[] = MODELS.filter((m) => m.runtime !== MEDIAPIPE_SOLUTIONS_RUNTIME);
+
+/**
+ * The manifest's models (those Node can run) with the given properties, in manifest order: tests pick models by what they are
  * (family, one or many people, given the box), never by id, so a model added to the manifest is tested too.
  */
 export function modelsWhere(where: Partial<Pick<ModelInfo, 'family' | 'multiPerson' | 'personInput'>> & { fullPipeline?: boolean }): ModelInfo[] {
-  return MODELS.filter(
+  return NODE_MODELS.filter(
     (m) =>
       (where.family === undefined || m.family === where.family) &&
       (where.multiPerson === undefined || m.multiPerson === where.multiPerson) &&

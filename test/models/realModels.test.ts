@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutById } from '../../src/core/layouts';
 import type { ModelId } from '../../src/core/types';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
-import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
+import { modelInfo } from '../../src/inference/modelRegistry';
 import {
   PEOPLE_FIXTURE_DIR,
   cocoPoints,
@@ -41,6 +41,7 @@ import {
   type CropPx,
   type PointPx,
   type RgbImage,
+  NODE_MODELS,
 } from './realModelHarness';
 
 const PERSON_CROP_MARGIN_FRACTION = 0.25;
@@ -104,7 +105,7 @@ const BASE_THRESHOLDS: Record<ModelId, SinglePersonThresholds> = {
  */
 const BOX_VARIANT_THRESHOLDS: SinglePersonThresholds = { minPersonOks: 0, minMeanOks: 0.65 };
 const THRESHOLDS: Record<ModelId, SinglePersonThresholds> = Object.fromEntries(
-  MODELS.filter((m) => !m.multiPerson).map((m) => [m.id, m.personInput === 'box' ? BOX_VARIANT_THRESHOLDS : (BASE_THRESHOLDS[m.id] ?? { minPersonOks: 1, minMeanOks: 1 })]),
+  NODE_MODELS.filter((m) => !m.multiPerson).map((m) => [m.id, m.personInput === 'box' ? BOX_VARIANT_THRESHOLDS : (BASE_THRESHOLDS[m.id] ?? { minPersonOks: 1, minMeanOks: 1 })]),
 );
 
 /**
@@ -125,9 +126,9 @@ const WHOLE_IMAGE_MIN_MEAN_OKS = 0.7;
 const MULTIPOSE_MATCH_MIN_OKS = 0.5;
 const MULTIPOSE_MIN_MEAN_OKS = 0.7;
 
-const SINGLE_PERSON_MODELS: ModelId[] = MODELS.filter((m) => !m.multiPerson).map((m) => m.id);
+const SINGLE_PERSON_MODELS: ModelId[] = NODE_MODELS.filter((m) => !m.multiPerson).map((m) => m.id);
 // Body models only: hand and face models (no COCO-17 mapping) have their own tests (hands.test.ts, faces.test.ts).
-const MULTI_PERSON_MODELS: ModelId[] = MODELS.filter((m) => m.multiPerson && layoutById(m.keypointLayout).kind === 'body').map((m) => m.id);
+const MULTI_PERSON_MODELS: ModelId[] = NODE_MODELS.filter((m) => m.multiPerson && layoutById(m.keypointLayout).kind === 'body').map((m) => m.id);
 const ESTIMATES_PER_LEAK_CHECK = 3;
 
 const fixture = readPeopleFixture();
@@ -156,7 +157,7 @@ function label(annotation: CocoAnnotation): string {
 }
 
 beforeAll(async () => {
-  requireModelFiles(MODELS.map((m) => m.id));
+  requireModelFiles(NODE_MODELS.map((m) => m.id));
   await startWasmBackend();
   for (const image of fixture.images) {
     const pixels = await loadImage(join(PEOPLE_FIXTURE_DIR, image.file_name));

@@ -19,7 +19,7 @@ import type { ModelId, Pose } from '../../src/core/types';
 import { graphModelHandler } from '../../src/inference/graphModelHandler';
 import type { ModelAdapter } from '../../src/inference/modelAdapter';
 import { configString } from '../../src/inference/modelConfig';
-import { MODELS, modelInfo } from '../../src/inference/modelRegistry';
+import { modelInfo } from '../../src/inference/modelRegistry';
 import { nodeModelFiles } from '../../src/node/nodeModelFiles';
 import {
   MODELS_DIR,
@@ -40,6 +40,7 @@ import {
   type CropPx,
   type PointPx,
   type RgbImage,
+  NODE_MODELS,
 } from './realModelHarness';
 
 /** A crop counts as tall or wide when its sides differ by at least this factor (then a centre square drops ≥ 20 % of it). */
@@ -54,10 +55,10 @@ const MAX_SQUARE_INPUT_DIFFERENCE_PX = 0.5;
  * inside the image and none at the border of a centre square. Its accuracy is held by the OKS floors of
  * realModels.test.ts; here it must only keep every checked keypoint inside the image.
  */
-const INSIDE_IMAGE_ONLY: ReadonlySet<ModelId> = new Set(MODELS.filter((m) => m.family === 'posenet').map((m) => m.id));
+const INSIDE_IMAGE_ONLY: ReadonlySet<ModelId> = new Set(NODE_MODELS.filter((m) => m.family === 'posenet').map((m) => m.id));
 
-const SINGLE_PERSON_MODELS: ModelId[] = MODELS.filter((m) => !m.multiPerson && !m.personInput).map((m) => m.id);
-const MOVENET_SINGLE_POSE: ModelId[] = MODELS.filter((m) => m.family === 'movenet' && !m.multiPerson).map((m) => m.id);
+const SINGLE_PERSON_MODELS: ModelId[] = NODE_MODELS.filter((m) => !m.multiPerson && !m.personInput).map((m) => m.id);
+const MOVENET_SINGLE_POSE: ModelId[] = NODE_MODELS.filter((m) => m.family === 'movenet' && !m.multiPerson).map((m) => m.id);
 
 const fixture = readPeopleFixture();
 const decodedImages = new Map<number, RgbImage>();
@@ -157,7 +158,7 @@ async function referenceInCrop(detector: poseDetection.PoseDetector, image: tf.T
 }
 
 beforeAll(async () => {
-  requireModelFiles(MODELS.map((m) => m.id));
+  requireModelFiles(NODE_MODELS.map((m) => m.id));
   await startWasmBackend();
   for (const image of fixture.images) decodedImages.set(image.id, await loadImage(join(PEOPLE_FIXTURE_DIR, image.file_name)));
 });

@@ -30,6 +30,13 @@ const EXPECTED_IDS = [
   'facemesh-litert',
   'mediapipe-hands-lite-litert',
   'mediapipe-hands-full-litert',
+  'blazepose-lite-mediapipe',
+  'blazepose-full-mediapipe',
+  'blazepose-heavy-mediapipe',
+  'mediapipe-hands-lite-mediapipe',
+  'mediapipe-hands-full-mediapipe',
+  'facemesh-mediapipe',
+  'facemesh-attention-mediapipe',
 ];
 /** The keypoint layout of each family (face mesh: 468 points, or 478 with the irises of the attention mesh). */
 const FAMILY_LAYOUTS: Record<string, readonly string[]> = { blazepose: ['blazepose33'], 'mediapipe-hands': ['hand21'], facemesh: ['face468', 'face478'] };
@@ -42,6 +49,17 @@ describe('models/manifest.json', () => {
   it('gives every model a model.json and the weight files of its family (LiteRT models: .tflite files)', () => {
     const names = (m: ModelInfo) => m.files.map((f) => f.name);
     for (const model of manifest.models) {
+      if (model.runtime === 'mediapipe-solutions') {
+        // The solution as published: its script, packed-assets loader, SIMD WASM build (script + binary), packed
+        // assets and graph, plus the landmark network it loads by name (Face Mesh's networks are in its packed assets).
+        const solution = { blazepose: ['pose', 'pose_web'], 'mediapipe-hands': ['hands', 'hands'], facemesh: ['face_mesh', 'face_mesh'] }[model.family];
+        expect(solution, model.id).toBeDefined();
+        const [prefix, graph] = solution!;
+        const own = [`${prefix}.js`, `${prefix}_solution_packed_assets_loader.js`, `${prefix}_solution_simd_wasm_bin.js`, `${prefix}_solution_simd_wasm_bin.wasm`, `${prefix}_solution_packed_assets.data`, `${graph}.binarypb`];
+        const landmark = model.family === 'blazepose' ? [`pose_landmark_${['lite', 'full', 'heavy'][(model.config as { modelComplexity: number }).modelComplexity]}.tflite`] : model.family === 'mediapipe-hands' ? [`hand_landmark_${['lite', 'full'][(model.config as { modelComplexity: number }).modelComplexity]}.tflite`] : [];
+        expect(names(model).sort(), model.id).toEqual([...own, ...landmark].sort());
+        continue;
+      }
       if (model.runtime === 'litert') {
         // LiteRT.js reads the .tflite files as they are: MediaPipe's pose detector and one landmark network.
         if (model.family === 'facemesh') {

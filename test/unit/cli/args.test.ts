@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVAL_MODEL_IDS, OPTIONS, UsageError, parseArgs, parseModelIds } from '../../../src/cli/args';
 import { commandHelp, mainHelp } from '../../../src/cli/help';
-import { MODELS, MODEL_IDS, modelInfo } from '../../../src/inference/modelCatalogue';
+import { MODELS, MODEL_IDS, MODEL_MANIFEST, modelInfo } from '../../../src/inference/modelCatalogue';
 
 const EVAL_BASE = ['eval', '--images', 'imgs', '--gt', 'gt.json'];
+/** Models whose runtime executes on WebGL by itself (the legacy MediaPipe solutions): browser only, never the CLI's. */
+const BROWSER_ONLY = MODELS.filter((m) => { const on = MODEL_MANIFEST.runtimes[m.runtime]!.executesOn; return on !== 'backend' && on.backend === 'webgl'; }).map((m) => m.id);
+/** Ids the CLI can run. */
+const NODE_IDS = MODEL_IDS.filter((id) => !BROWSER_ONLY.includes(id));
 /** Ids from the manifest, picked by what the models are (no id is written here). */
-const WHOLE_IMAGE_IDS = MODELS.filter((m) => m.personInput === undefined).map((m) => m.id);
+const WHOLE_IMAGE_IDS = MODELS.filter((m) => m.personInput === undefined && !BROWSER_ONLY.includes(m.id)).map((m) => m.id);
 const [FIRST, SECOND] = [WHOLE_IMAGE_IDS[0]!, WHOLE_IMAGE_IDS[WHOLE_IMAGE_IDS.length - 1]!];
 const BOX_ID = MODELS.find((m) => m.personInput === 'box')!.id;
 
@@ -80,15 +84,18 @@ describe('parseArgs', () => {
   it('parses predict (no ground truth; box variants refused or, with "all", left out) and --sigmas', () => {
     expect(parseArgs(['predict', '--images', 'imgs'])).toEqual({ command: 'predict', imagesDir: 'imgs', modelIds: [...DEFAULT_EVAL_MODEL_IDS], outDir: 'keypoint-bench-predictions' });
     const all = parseArgs(['predict', '--images', 'imgs', '--models', 'all', '--out', 'o']) as { modelIds: string[] };
-    expect(all.modelIds).toEqual(MODEL_IDS.filter((id) => modelInfo(id).personInput !== 'box'));
+    expect(all.modelIds).toEqual(NODE_IDS.filter((id) => modelInfo(id).personInput !== 'box'));
     const box = MODEL_IDS.find((id) => modelInfo(id).personInput === 'box')!;
     expect(() => parseArgs(['predict', '--images', 'imgs', '--models', box])).toThrow(/need.* ground-truth person boxes/);
     expect(() => parseArgs(['predict'])).toThrow(/--images is required/);
     expect(parseArgs(['score', '--gt', 'g', '--results', 'r', '--sigmas', '0.1,0.2'])).toMatchObject({ sigmas: '0.1,0.2' });
   });
 
-  it('"all" selects every model of the manifest; unknown ids are named', () => {
-    expect(parseModelIds('all')).toEqual([...MODEL_IDS]);
+  it('"all" selects every model of the manifest that Node can run; unknown ids are named', () => {
+    // A runtime that executes on WebGL by itself (the legacy MediaPipe solutions) needs a browser.
+    expect(BROWSER_ONLY.length).toBeGreaterThan(0);
+    expect(parseModelIds('all')).toEqual(NODE_IDS);
+    expect(usageError([...EVAL_BASE, '--models', BROWSER_ONLY[0]!]).message).toMatch(/needs a browser's WebGL \(Node has none\): run it in the app/);
     const typo = `${FIRST}x`;
     const error = usageError([...EVAL_BASE, '--models', `${FIRST},${typo}`]);
     expect(error.message).toContain(`unknown model id '${typo}' (known: ${MODEL_IDS[0]}, `);
@@ -100,10 +107,10 @@ describe('parseArgs', () => {
     expect(usageError([...EVAL_BASE, '--models', BOX_ID]).message).toContain(`${BOX_ID} needs ground-truth person boxes: use --protocol crops`);
     const all = parseArgs([...EVAL_BASE, '--models', 'all']);
     if (all.command !== 'eval') throw new Error('expected eval');
-    expect(all.modelIds).toEqual(MODEL_IDS.filter((id) => modelInfo(id).personInput !== 'box'));
+    expect(all.modelIds).toEqual(NODE_IDS.filter((id) => modelInfo(id).personInput !== 'box'));
     const crops = parseArgs([...EVAL_BASE, '--models', 'all', '--protocol', 'crops']);
     if (crops.command !== 'eval') throw new Error('expected eval');
-    expect(crops.modelIds).toEqual([...MODEL_IDS]);
+    expect(crops.modelIds).toEqual(NODE_IDS);
   });
 
   it.each([

@@ -14,7 +14,7 @@ const firstOf = (family: string): ModelInfo => {
 describe('model registry: families, not ids', () => {
   it('every manifest entry names a runtime and has an adapter for its family on it, with a config its family reads', () => {
     for (const info of MODELS) {
-      expect(['tfjs', 'litert'], info.id).toContain(modelRuntime(info));
+      expect(['tfjs', 'litert', 'mediapipe-solutions'], info.id).toContain(modelRuntime(info));
       expect(ADAPTER_KEYS, info.id).toContain(`${info.family}/${modelRuntime(info)}`);
       expect(typeof adapterFactory(info), info.id).toBe('function');
       expect(() => checkModelAdapter(info), info.id).not.toThrow();

@@ -1,0 +1,41 @@
+/** Messages between an adapter (mediapipeSolutions.ts) and the classic worker hosting its solution (solutionWorkerMain.ts). */
+
+export type SolutionRequest =
+  | {
+      type: 'init';
+      /** Every file of the manifest entry, by name (the names the solution asks for). */
+      files: Record<string, ArrayBuffer>;
+      /** The solution's own script (e.g. pose.js) and the class it defines (e.g. Pose). */
+      solutionFile: string;
+      className: string;
+      /** The solution's `setOptions`, given once before `initialize`. */
+      options: Record<string, unknown>;
+    }
+  | {
+      type: 'estimate';
+      id: number;
+      /** widthPx × heightPx RGBA pixels (transferred). */
+      rgba: ArrayBuffer;
+      widthPx: number;
+      heightPx: number;
+      /** Restart the graph first (a still: no tracking or smoothing from the previous image). */
+      reset: boolean;
+      /** The frame's time (video); absent: the worker's own clock. */
+      timestampMs?: number;
+      /** The result fields to send back (e.g. poseLandmarks), as plain data. */
+      resultFields: readonly string[];
+    };
+
+export type SolutionReply =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | {
+      type: 'result';
+      id: number;
+      fields: Record<string, unknown>;
+      /** The solution's `send`, start to results: its whole graph (pre/post-processing included), milliseconds. */
+      ms: number;
+      /** False when the solution called no results listener for this image. */
+      gotResults: boolean;
+    }
+  | { type: 'error'; id: number; message: string };
