@@ -102,6 +102,18 @@ export interface LabelDocument {
     otherAnnotations: readonly unknown[];
     unmatchedImages: readonly unknown[];
     unmatchedAnnotations: readonly unknown[];
+    /**
+     * Where each imported entry stood in the file, so the export writes images, annotations and categories back in
+     * the file's order (a round trip without edits gives the same JSON). Absent for a document started here.
+     */
+    importOrder?: {
+      /** Image ids in file order. */
+      imageIds: readonly number[];
+      /** Annotation ids in file order (entries without a numeric id keep their place among the passthrough ones). */
+      annotationIds: readonly number[];
+      /** The labelled category's index in the file's `categories`. */
+      categoryIndex: number;
+    };
   };
   /** Source of fresh ids: one more than the largest id seen. */
   nextAnnotationId: number;
@@ -121,6 +133,9 @@ export interface LabelHistory {
 export interface PrelabelCorrections {
   source: string;
   sourceName: string;
+  /** Images with at least one of this source's pre-labelled persons that the labeller judged. */
+  images: number;
+  /** Pre-labelled persons the labeller judged (touched, or on an image marked done), deleted ones included. */
   persons: number;
   /** Pre-labelled persons the labeller deleted, and persons drawn on images this source pre-labelled. */
   personsDeleted: number;
