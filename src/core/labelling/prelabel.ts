@@ -94,7 +94,8 @@ function poseKeypoints(pose: Pose, mapping: LabelMapping, threshold: number, siz
 
 /**
  * Pre-labels an image with a model's poses: its pre-labelled persons nobody touched are replaced; imported, drawn
- * and touched persons stay, and a pose that overlaps one of them (box IoU ≥ 0.5) is not added again. One person
+ * and touched persons stay, and a pose that overlaps one of them or a deleted pre-label (box IoU ≥ 0.5) is not
+ * added again. One person
  * per other pose, with keypoints scoring below the threshold (or unmapped, or outside the image) absent, and the box
  * from the labelled keypoints (keypointBox: their extent plus an eighth each side, as COCO's boxes hold the outline
  * around the joints). A pose with no keypoint at or above the threshold gives no person. Same document when the
@@ -111,7 +112,8 @@ export function prelabelImage(doc: LabelDocument, fileName: string, poses: reado
     const keypoints = poseKeypoints(pose, mapping, options.scoreThreshold, image);
     const box = keypointBox(keypoints, image);
     if (!box) continue;
-    if (kept.some((p) => boxIou(p.box, box) >= SAME_PERSON_IOU)) continue;
+    // A pose the labeller already has (kept), or deleted as wrong, is not offered again by a re-run.
+    if (kept.some((p) => boxIou(p.box, box) >= SAME_PERSON_IOU) || image.deletedPrelabels.some((p) => p.origin.kind === 'prelabel' && boxIou(p.origin.initialBox, box) >= SAME_PERSON_IOU)) continue;
     added.push({
       key: `p${nextKey++}`,
       annotationId: null,
