@@ -5,6 +5,7 @@ import { ModelPicker } from '../features/controls/ModelPicker';
 import { Notices } from '../features/controls/Notices';
 import { ThresholdSlider } from '../features/controls/ThresholdSlider';
 import { BenchmarkView } from '../features/benchmark/BenchmarkView';
+import { LabelView } from '../features/label/LabelView';
 import { FailuresView } from '../features/evaluation/FailuresView';
 import { GroundTruthPanel } from '../features/evaluation/GroundTruthPanel';
 import { MetricsView } from '../features/evaluation/MetricsView';
@@ -33,6 +34,7 @@ const VIEWS: { id: MainView; label: string }[] = [
   { id: 'metrics', label: 'Metrics & verdict' },
   { id: 'failures', label: 'Worst first' },
   { id: 'benchmark', label: 'Benchmark' },
+  { id: 'label', label: 'Label' },
 ];
 
 function ModelCredits() {
@@ -149,6 +151,8 @@ export function App() {
             <FailuresView />
           ) : mainView === 'benchmark' ? (
             <BenchmarkView />
+          ) : mainView === 'label' ? (
+            <LabelView />
           ) : focusedImageId ? (
             <CompareView key={focusedImageId} imageId={focusedImageId} />
           ) : (

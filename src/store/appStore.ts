@@ -4,6 +4,7 @@ import type { BackendChoice, BackendName, ModelId } from '../core/types';
 import { DEFAULT_MODEL_IDS as MANIFEST_DEFAULT_MODEL_IDS } from '../inference/modelCatalogue';
 import { createBenchmarkSlice, type BenchmarkSlice } from './benchmarkSlice';
 import { createEvaluationSlice, type EvaluationSlice } from './evaluationSlice';
+import { createLabelSlice, type LabelSlice } from './labelSlice';
 import { createSessionSlice, type SessionSlice } from './sessionSlice';
 import type { BackendState, BatchState, CellResult, ImageItem, ModelStatus, Notice } from './types';
 
@@ -74,7 +75,7 @@ interface ViewSlice {
   dismissNotice: (id: number) => void;
 }
 
-export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice & EvaluationSlice & BenchmarkSlice & SessionSlice;
+export type AppState = ImagesSlice & ModelsSlice & BackendSlice & ResultsSlice & ViewSlice & EvaluationSlice & BenchmarkSlice & SessionSlice & LabelSlice;
 
 const idleModelStatus = (): ModelStatus => ({
   state: 'idle',
@@ -92,6 +93,7 @@ export const useAppStore = create<AppState>()((set, get, api) => ({
   ...createEvaluationSlice(set, get, api),
   ...createBenchmarkSlice(set, get, api),
   ...createSessionSlice(set, get, api),
+  ...createLabelSlice(set, get, api),
   images: [],
   addImages: (items) => set((s) => ({ images: [...s.images, ...items] })),
   updateImage: (id, patch) => set((s) => ({ images: s.images.map((im) => (im.id === id ? { ...im, ...patch } : im)) })),

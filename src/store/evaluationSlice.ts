@@ -7,7 +7,7 @@ import type { EvaluationProtocol } from '../core/evaluation/protocol';
 
 export type { EvaluationProtocol };
 export type PckNormalizer = 'bbox' | 'torso';
-export type MainView = 'gallery' | 'metrics' | 'failures' | 'benchmark';
+export type MainView = 'gallery' | 'metrics' | 'failures' | 'benchmark' | 'label';
 
 export interface GroundTruthState {
   fileName: string;

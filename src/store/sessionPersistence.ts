@@ -24,6 +24,8 @@ import {
 } from '../storage/sessionDb';
 import { useAppStore, type AppState } from './appStore';
 import type { BenchmarkReport } from './benchmarkRunner';
+import { startHistory } from '../core/labelling/labelHistory';
+import type { LabelDocument, LabelImage } from '../core/labelling/labelTypes';
 import type { ExternalColumn, GroundTruthState, MainView, PckNormalizer, PendingPredictions, VerdictTargetsState } from './evaluationSlice';
 import type { SessionListEntry } from './sessionSlice';
 import { savedTeamTargets } from './teamTargets';
@@ -53,7 +55,7 @@ const TAB_SESSION_KEY = 'keypoint-bench-session';
 const NAMES_LISTED = 3;
 
 const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
-const MAIN_VIEWS: readonly MainView[] = ['gallery', 'metrics', 'failures', 'benchmark'];
+const MAIN_VIEWS: readonly MainView[] = ['gallery', 'metrics', 'failures', 'benchmark', 'label'];
 const PCK_NORMALIZERS: readonly PckNormalizer[] = ['bbox', 'torso'];
 
 const GT_IMAGES = 'gt:images';
@@ -112,6 +114,9 @@ interface Saved {
   columns: Map<string, ExternalColumn>;
   pending: PendingPredictions[];
   benchmark: BenchmarkReport | null;
+  /** The label document whose skeleton, passthrough and counters are in 'label:meta' (images are saved one by one). */
+  labelDoc: LabelDocument | null;
+  labelImages: Map<string, LabelImage>;
 }
 
 const emptySaved = (): Saved => ({
@@ -125,6 +130,8 @@ const emptySaved = (): Saved => ({
   columns: new Map(),
   pending: [],
   benchmark: null,
+  labelDoc: null,
+  labelImages: new Map(),
 });
 
 function settingsOf(s: AppState): SavedSettings {
@@ -179,6 +186,66 @@ function keepChangedSettings(restored: SavedSettings, current: SavedSettings, in
     if (JSON.stringify(current[key]) !== JSON.stringify(initial[key])) merged[key] = current[key];
   }
   return merged as unknown as SavedSettings;
+}
+
+const LABEL_META = 'label:meta';
+const LABEL_IMAGE_PREFIX = 'label:image:';
+
+/** The label document minus its images: what changes with the skeleton, an import, or a fresh id. */
+type LabelMeta = Omit<LabelDocument, 'images'>;
+
+/** The labels a session holds, or null; every image record found is put in `saved` as written. */
+function readLabels(stored: StoredSession, saved: Saved): LabelDocument | null {
+  const meta = stored.values.get(LABEL_META);
+  if (!isRecord(meta)) return null;
+  const images: Record<string, LabelImage> = {};
+  for (const [name, value] of stored.values) {
+    if (!name.startsWith(LABEL_IMAGE_PREFIX) || !isRecord(value)) continue;
+    const image = value as unknown as LabelImage;
+    images[image.fileName] = image;
+    saved.labelImages.set(image.fileName, image);
+  }
+  const doc = { ...(meta as unknown as LabelMeta), images };
+  saved.labelDoc = doc;
+  return doc;
+}
+
+/** Each label edit writes what it changed: the one image record it touched (and the meta when that changed). */
+function writeLabels(doc: LabelDocument | null, saved: Saved, write: SessionWrite, after: (() => void)[]): void {
+  if (doc === saved.labelDoc) return;
+  const before = saved.labelDoc;
+  if (!doc) {
+    write.deleteValues!.push(LABEL_META, ...[...saved.labelImages.keys()].map((name) => LABEL_IMAGE_PREFIX + name));
+    after.push(() => {
+      saved.labelDoc = null;
+      saved.labelImages.clear();
+    });
+    return;
+  }
+  const metaChanged =
+    !before ||
+    before.skeleton !== doc.skeleton ||
+    before.passthrough !== doc.passthrough ||
+    before.nextAnnotationId !== doc.nextAnnotationId ||
+    before.nextImageId !== doc.nextImageId ||
+    before.nextPersonKey !== doc.nextPersonKey;
+  if (metaChanged) {
+    const { images: _images, ...meta } = doc;
+    write.putValues!.push({ name: LABEL_META, value: meta satisfies LabelMeta });
+  }
+  const putImages: LabelImage[] = [];
+  for (const image of Object.values(doc.images)) {
+    if (saved.labelImages.get(image.fileName) === image) continue;
+    write.putValues!.push({ name: LABEL_IMAGE_PREFIX + image.fileName, value: image });
+    putImages.push(image);
+  }
+  const gone = [...saved.labelImages.keys()].filter((name) => !Object.hasOwn(doc.images, name));
+  write.deleteValues!.push(...gone.map((name) => LABEL_IMAGE_PREFIX + name));
+  after.push(() => {
+    saved.labelDoc = doc;
+    for (const image of putImages) saved.labelImages.set(image.fileName, image);
+    for (const name of gone) saved.labelImages.delete(name);
+  });
 }
 
 function readImage(stored: StoredImage, file: Blob | undefined): ImageItem | null {
@@ -283,6 +350,7 @@ function freshSessionState(): Partial<AppState> {
     externalColumns: [],
     pendingPredictions: [],
     benchmarkReport: null,
+    labelHistory: null,
     focusedImageId: null,
     visibleImageIds: [],
     selectedModelIds: initial.selectedModelIds,
@@ -567,6 +635,7 @@ export class SessionPersistence {
     let columns: ExternalColumn[] = [];
     let pending: PendingPredictions[] = [];
     let benchmark: BenchmarkReport | null = null;
+    let labelDoc: LabelDocument | null = null;
     let settings = defaults;
     let nextOrder = 0;
     if (stored) {
@@ -594,6 +663,7 @@ export class SessionPersistence {
       pending = Array.isArray(storedPending) ? (storedPending as PendingPredictions[]) : [];
       const storedBenchmark = stored.values.get('benchmark');
       benchmark = isRecord(storedBenchmark) ? (storedBenchmark as unknown as BenchmarkReport) : null;
+      labelDoc = readLabels(stored, saved);
     }
     // What the user changed while the session was being read (a model ticked on a slow first load) wins.
     if (merge) settings = keepChangedSettings(settings, settingsOf(current), defaults);
@@ -616,6 +686,7 @@ export class SessionPersistence {
       externalColumns: [...columns, ...(merge ? current.externalColumns : [])],
       pendingPredictions: [...pending, ...(merge ? current.pendingPredictions : [])],
       benchmarkReport: benchmark,
+      labelHistory: labelDoc ? startHistory(labelDoc) : merge ? current.labelHistory : null,
       selectedModelIds: settings.selectedModelIds,
       modelSettings: settings.modelSettings,
       runtimeAuto: settings.runtimeAuto,
@@ -659,6 +730,7 @@ export class SessionPersistence {
       state.externalColumns !== previous.externalColumns ||
       state.pendingPredictions !== previous.pendingPredictions ||
       state.benchmarkReport !== previous.benchmarkReport ||
+      state.labelHistory !== previous.labelHistory ||
       state.selectedModelIds !== previous.selectedModelIds ||
       state.modelSettings !== previous.modelSettings ||
       state.runtimeAuto !== previous.runtimeAuto ||
@@ -799,6 +871,8 @@ export class SessionPersistence {
         saved.benchmark = report;
       });
     }
+
+    writeLabels(state.labelHistory?.present ?? null, saved, write, after);
 
     if (after.length === 0 && write.putValues!.length === 0) {
       this.markSaved();
