@@ -94,12 +94,12 @@ describe('moveKeypoint', () => {
     expect(person(doc, key).keypoints[3]).toEqual({ x: 0, y: 0, v: 0 });
   });
 
-  it('keeps an occluded keypoint occluded, clamps to the image and grows the box to hold the point', () => {
+  it('keeps an occluded keypoint occluded, clamps to the image, and leaves a drawn box as drawn', () => {
     const { doc, key } = withPerson();
     const occluded = setVisibility(doc, IMAGE.fileName, key, 0, 1);
     const moved = moveKeypoint(occluded, IMAGE.fileName, key, 0, { x: 700, y: -20 });
     expect(person(moved, key).keypoints[0]).toEqual({ x: 640, y: 0, v: 1 });
-    expect(person(moved, key).box).toEqual([100, 0, 540, 350]);
+    expect(person(moved, key).box).toEqual([100, 50, 200, 300]);
   });
 
   it('returns the same document when nothing changes', () => {

@@ -123,6 +123,22 @@ describe('prelabelImage', () => {
     expect(prelabelImage(boxed, B.fileName, [pose(500, 10, 1, 1)], mapping, OPTIONS).images[B.fileName]!.persons).toHaveLength(2);
   });
 
+  it("a pre-label's box follows its keypoints until someone sets it", () => {
+    let doc = prelabelImage(start(), A.fileName, [P1], mapping, OPTIONS);
+    const key = persons(doc, A.fileName)[0]!.key;
+    // Keypoint 11 (210, 320) moved to (260, 420): extent x 100…260, y 100…420 (160 × 320) + 1/8 a side.
+    doc = moveKeypoint(doc, A.fileName, key, 11, { x: 260, y: 420 });
+    expect(persons(doc, A.fileName)[0]!.box).toEqual([80, 60, 200, 400]);
+    doc = setBox(doc, A.fileName, key, [50, 50, 300, 400]);
+    doc = moveKeypoint(doc, A.fileName, key, 11, { x: 200, y: 300 });
+    expect(persons(doc, A.fileName)[0]!.box).toEqual([50, 50, 300, 400]);
+  });
+
+  it('keeps untouched pre-labels on an image marked done (done vouches for them)', () => {
+    const doc = setImageStatus(prelabelImage(start(), A.fileName, [P1], mapping, OPTIONS), A.fileName, 'done');
+    expect(prelabelImage(doc, A.fileName, [P1], mapping, OPTIONS)).toBe(doc);
+  });
+
   it('does nothing for an image not in the document or a mapping for another skeleton', () => {
     const doc = start();
     expect(prelabelImage(doc, 'nope.jpg', [P1], mapping, OPTIONS)).toBe(doc);
@@ -168,8 +184,11 @@ describe('prelabelCorrections', () => {
     });
     expect(placedKeypoints(c!)).toBe(29);
     // OKS over P1's 11 keypoints both labelled: keypoint 0 is 5 px off, the other 10 (keypoint 1 only re-marked) 0 px;
-    // scale = its box area 137.5 × 275 (the box held every point), nose sigma 0.026 (κ = 2σ).
-    const area = 137.5 * 275;
+    // nose sigma 0.026 (κ = 2σ). Scale: the corrected box, which followed the keypoints (nobody set it): labelled
+    // extent x 103…220, y 104…340 (117 × 236), plus 1/8 each side: 146.25 × 295.
+    const p1 = corrected().images[A.fileName]!.persons[0]!;
+    expect(p1.box).toEqual([88.375, 74.5, 146.25, 295]);
+    const area = 146.25 * 295;
     const expected = (Math.exp(-25 / (2 * 0.052 ** 2 * area)) + 10) / 11;
     expect(c!.movedPersonOks).toHaveLength(1);
     expect(c!.movedPersonOks[0]).toBeCloseTo(expected, 12);

@@ -85,6 +85,14 @@ describe('skeletonFromLayout / skeletonFromCategory', () => {
     expect(skeletonCategory(given)['sigmas']).toEqual([0.05, 0.06]);
   });
 
+  it("another built-in's names bring its published sigmas, as the app scores the category", () => {
+    const hand = layoutById('hand21');
+    const { skeleton } = skeletonFromCategory({ id: 2, name: 'hand', keypoints: hand.keypointNames });
+    expect(skeleton!.sigmas).toEqual(hand.oksSigmas);
+    expect(skeleton!.sigmaSource).toEqual(hand.sigmaSource);
+    expect(exportsSigmas(skeleton!)).toBe(false);
+  });
+
   it('reports bad parts and refuses what cannot be labelled', () => {
     const bad = skeletonFromCategory({ id: 7, name: 'thing', keypoints: ['a', 'b'], skeleton: [[1, 3], [2, 2], [1, 2]], sigmas: [1] });
     expect(bad.skeleton!.edges).toEqual([[0, 1]]);

@@ -4,7 +4,7 @@
  * Edits of an image the document does not hold yet return the input: call ensureImage first.
  */
 import { claimImportedImage } from './labelCocoRead';
-import { boxWithPoint, clampToImage, normaliseBox, sameBox, type ImageSize } from './labelGeometry';
+import { clampToImage, keypointBox, normaliseBox, sameBox, type ImageSize } from './labelGeometry';
 import type { LabelBox, LabelDocument, LabelImage, LabelImageStatus, LabelKeypoint, LabelPerson, LabelSkeleton, Visibility } from './labelTypes';
 
 export function emptyDocument(skeleton: LabelSkeleton): LabelDocument {
@@ -60,8 +60,21 @@ function withPerson(doc: LabelDocument, fileName: string, key: string, change: (
 const markedReviewed = (reviewed: readonly boolean[], index: number) => (reviewed[index] ? reviewed : reviewed.map((r, i) => r || i === index));
 
 /**
+ * The box after a keypoint edit. A pre-label's box was made from its keypoints (keypointBox); while nobody has set
+ * it, it follows them, so a corrected person's box (the export's bbox and area, the corrections' OKS scale) is
+ * the corrected keypoints' and not the model's. A box someone drew, imported or fixed stays as it is: COCO's boxes
+ * hold the person's outline, not the keypoints (5% of the dev set's labelled keypoints lie outside their box).
+ */
+function boxAfter(person: LabelPerson, keypoints: readonly LabelKeypoint[], image: ImageSize): LabelBox {
+  if (person.origin.kind !== 'prelabel') return person.box;
+  const derived = keypointBox(person.keypoints, image);
+  if (!derived || !sameBox(derived, person.box)) return person.box;
+  return keypointBox(keypoints, image) ?? person.box;
+}
+
+/**
  * Places keypoint `index` at `pointImagePx` (clamped to the image). An absent keypoint becomes visible; an occluded
- * one stays occluded. The box grows to hold it, since a labelled keypoint lies inside its person's box.
+ * one stays occluded. A pre-label's box follows its keypoints until someone sets it (boxAfter).
  */
 export function moveKeypoint(doc: LabelDocument, fileName: string, personKey: string, index: number, pointImagePx: { x: number; y: number }): LabelDocument {
   return withPerson(doc, fileName, personKey, (person, image) => {
@@ -71,7 +84,7 @@ export function moveKeypoint(doc: LabelDocument, fileName: string, personKey: st
     const v: Visibility = current.v === 0 ? 2 : current.v;
     if (current.x === x && current.y === y && current.v === v && person.reviewed[index]) return person;
     const keypoints = person.keypoints.map((k, i) => (i === index ? { x, y, v } : k));
-    return { ...person, keypoints, reviewed: markedReviewed(person.reviewed, index), box: boxWithPoint(person.box, { x, y }) };
+    return { ...person, keypoints, reviewed: markedReviewed(person.reviewed, index), box: boxAfter(person, keypoints, image) };
   });
 }
 
@@ -91,8 +104,7 @@ export function setVisibility(doc: LabelDocument, fileName: string, personKey: s
       point = clampToImage(point, image);
     }
     const keypoints = person.keypoints.map((k, i) => (i === index ? { ...point, v } : k));
-    const box = v > 0 ? boxWithPoint(person.box, point) : person.box;
-    return { ...person, keypoints, reviewed: markedReviewed(person.reviewed, index), box };
+    return { ...person, keypoints, reviewed: markedReviewed(person.reviewed, index), box: boxAfter(person, keypoints, image) };
   });
 }
 

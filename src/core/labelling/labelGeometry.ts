@@ -34,15 +34,6 @@ export function normaliseBox(box: LabelBox, size: ImageSize): LabelBox {
 
 export const sameBox = (a: LabelBox, b: LabelBox) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 
-/** The box grown to hold a point (a labelled keypoint lies inside its person's box, as in COCO). */
-export function boxWithPoint(box: LabelBox, point: { x: number; y: number }): LabelBox {
-  const [x, y, w, h] = box;
-  if (point.x >= x && point.x <= x + w && point.y >= y && point.y <= y + h) return box;
-  const x0 = Math.min(x, point.x);
-  const y0 = Math.min(y, point.y);
-  return [x0, y0, Math.max(x + w, point.x) - x0, Math.max(y + h, point.y) - y0];
-}
-
 export function boxIou(a: LabelBox, b: LabelBox): number {
   const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
   const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));

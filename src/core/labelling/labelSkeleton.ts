@@ -14,8 +14,6 @@ const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b
 
 /** COCO's person names: a skeleton with exactly these gets COCO's published sigmas. */
 const COCO_NAMES = DEFAULT_COCO_LAYOUT.keypointNames;
-const COCO_SIGMAS = DEFAULT_COCO_LAYOUT.oksSigmas;
-const COCO_SIGMA_SOURCE = DEFAULT_COCO_LAYOUT.sigmaSource;
 
 /** A mirror array from left/right pairs by name (every other keypoint its own counterpart). */
 function mirrorFromNames(names: readonly string[]): number[] {
@@ -50,7 +48,7 @@ const CATEGORY_KEYS = new Set(['id', 'name', 'supercategory', 'keypoints', 'skel
 /**
  * The skeleton a COCO category describes: `keypoints` (names), its 1-based `skeleton`, left/right pairs by name,
  * and sigmas: the category's own `sigmas` (one positive number per keypoint), else COCO's published ones when the
- * names are COCO's 17, else UNIFORM_SIGMA for every keypoint (sigmaSource 'uniform', which the UI must flag).
+ * names are COCO's 17 (likewise another built-in layout's, as layoutOfCategory does), else UNIFORM_SIGMA for every keypoint (sigmaSource 'uniform', which the UI must flag).
  * Null, with the reasons, when the category cannot be labelled (no numeric id, no name, unusable keypoint names).
  */
 export function skeletonFromCategory(raw: unknown, where = 'category'): { skeleton: LabelSkeleton | null; problems: ParseProblem[] } {
@@ -91,6 +89,8 @@ export function skeletonFromCategory(raw: unknown, where = 'category'): { skelet
     problem(`skeleton must be a list of [a, b] pairs, got ${describeValue(skeleton)}; no bones`);
   }
 
+  // As layoutOfCategory scores it: a built-in layout with the same names brings its sigmas (COCO-17's: COCO's).
+  const builtin = BUILTIN_LAYOUTS.find((l) => sameNames(l.keypointNames, names));
   const given = raw['sigmas'];
   let sigmas: readonly number[];
   let sigmaSource: SigmaSource;
@@ -99,9 +99,9 @@ export function skeletonFromCategory(raw: unknown, where = 'category'): { skelet
   if (givenOk) {
     sigmas = given as number[];
     sigmaSource = { kind: 'given', reference: `the "${name}" category's sigmas` };
-  } else if (sameNames(names, COCO_NAMES)) {
-    sigmas = COCO_SIGMAS;
-    sigmaSource = COCO_SIGMA_SOURCE;
+  } else if (builtin) {
+    sigmas = builtin.oksSigmas;
+    sigmaSource = builtin.sigmaSource;
   } else {
     sigmas = names.map(() => UNIFORM_SIGMA);
     sigmaSource = uniformSource(UNIFORM_SIGMA);

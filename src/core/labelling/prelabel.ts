@@ -5,7 +5,7 @@
 import { layoutMapping, type KeypointLayout } from '../layouts';
 import { keypointOks } from '../metrics/oks';
 import type { Pose } from '../types';
-import { isJudged, isTouched } from './labelEdits';
+import { isJudged } from './labelEdits';
 import { boxIou, flatKeypoints, keypointBox, personAreaPx2 } from './labelGeometry';
 import { skeletonLayout } from './labelSkeleton';
 import type { LabelDocument, LabelKeypoint, LabelPerson, LabelSkeleton, PrelabelCorrections } from './labelTypes';
@@ -93,8 +93,8 @@ function poseKeypoints(pose: Pose, mapping: LabelMapping, threshold: number, siz
 }
 
 /**
- * Pre-labels an image with a model's poses: its pre-labelled persons nobody touched are replaced; imported, drawn
- * and touched persons stay, and a pose that overlaps one of them or a deleted pre-label (box IoU ≥ 0.5) is not
+ * Pre-labels an image with a model's poses: its pre-labelled persons nobody touched are replaced (unless the image
+ * is marked done, which vouches for them); imported, drawn and touched persons stay, and a pose that overlaps one of them or a deleted pre-label (box IoU ≥ 0.5) is not
  * added again. One person
  * per other pose, with keypoints scoring below the threshold (or unmapped, or outside the image) absent, and the box
  * from the labelled keypoints (keypointBox: their extent plus an eighth each side, as COCO's boxes hold the outline
@@ -104,7 +104,7 @@ function poseKeypoints(pose: Pose, mapping: LabelMapping, threshold: number, siz
 export function prelabelImage(doc: LabelDocument, fileName: string, poses: readonly Pose[], mapping: LabelMapping, options: PrelabelOptions): LabelDocument {
   const image = doc.images[fileName];
   if (!image || mapping.sourceIndex.length !== doc.skeleton.keypointNames.length) return doc;
-  const kept = image.persons.filter(isTouched);
+  const kept = image.persons.filter((p) => isJudged(p, image));
   const replaced = image.persons.length - kept.length;
   let nextKey = doc.nextPersonKey;
   const added: LabelPerson[] = [];
