@@ -197,6 +197,10 @@ describe('import', () => {
     expect(problems[3]!.message).toMatch(/num_keypoints is 3 but 8 keypoints are labelled/);
     expect(doc!.passthrough.otherAnnotations).toContain(file.annotations[21]);
     expect((exportCoco(doc!) as Json).annotations).toHaveLength(file.annotations.length);
+    // The entry with a duplicate id is not claimed when an image of its name is added: it stays as it was.
+    const added = ensureImage(doc!, { fileName: 'dup.jpg', widthPx: 10, heightPx: 10 });
+    expect(added.images['dup.jpg']!.cocoImageId).toBeNull();
+    expect(added.passthrough.unmatchedImages).toHaveLength(doc!.passthrough.unmatchedImages.length);
   });
 
   it('refuses what is not a COCO file, with the reason', () => {

@@ -226,6 +226,6 @@ describe('prelabelCorrections', () => {
     expect(out.annotations).toHaveLength(2);
     const summary = exportSummary(doc);
     expect(summary).toMatchObject({ images: 1, persons: 2, prelabelsLeftOut: 1, byStatus: { todo: 2, done: 0, skipped: 0 } });
-    expect(summary.text).toBe('1 image and 2 persons (0 done, 2 to do, 0 skipped); 1 pre-labelled person nobody reviewed left out');
+    expect(summary.text).toBe('1 image and 2 persons (images here: 0 done, 2 to do, 0 skipped); 1 pre-labelled person nobody reviewed left out');
   });
 });

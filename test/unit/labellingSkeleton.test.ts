@@ -224,6 +224,9 @@ describe('skeleton edits keep the document consistent', () => {
     expect(exportsSigmas(uniform.skeleton)).toBe(true);
     expect(setUniformSigmas(uniform, 0.05)).toBe(uniform);
     const t = emptyDocument(tiny());
+    // One sigma set on a uniform guess: the others are still the guess, so it stays flagged.
+    expect(setSigma(t, 0, 0.05).skeleton.sigmaSource.kind).toBe('uniform');
+    expect(addKeypoint(one, 'head_top', { sigma: 0.04 }).skeleton.sigmaSource.kind).toBe('given');
     const estimated = setSigmas(t, [0.04, null, 0.06], 'estimated from 3 persons labelled twice');
     expect(estimated.skeleton.sigmas).toEqual([0.04, UNIFORM_SIGMA, 0.06]);
     expect(estimated.skeleton.sigmaSource.kind).toBe('uniform');

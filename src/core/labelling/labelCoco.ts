@@ -357,7 +357,7 @@ export function exportSummary(doc: LabelDocument): ExportSummary {
   }
   const passthroughAnnotations = doc.passthrough.otherAnnotations.length + doc.passthrough.unmatchedAnnotations.length;
   const passthroughImages = doc.passthrough.unmatchedImages.length;
-  const parts = [`${plural(plan.images.length, 'image')} and ${plural(plan.persons.length, 'person')} (${byStatus.done} done, ${byStatus.todo} to do, ${byStatus.skipped} skipped)`];
+  const parts = [`${plural(plan.images.length, 'image')} and ${plural(plan.persons.length, 'person')} (images here: ${byStatus.done} done, ${byStatus.todo} to do, ${byStatus.skipped} skipped)`];
   if (prelabelsLeftOut > 0) parts.push(`${plural(prelabelsLeftOut, 'pre-labelled person')} nobody reviewed left out`);
   if (skippedImagesLeftOut > 0) parts.push(`${plural(skippedImagesLeftOut, 'skipped image')} left out${personsOnSkippedLeftOut > 0 ? ` with ${plural(personsOnSkippedLeftOut, 'person')}` : ''}`);
   if (passthroughAnnotations + passthroughImages > 0) parts.push(`${plural(passthroughAnnotations, 'annotation')} and ${plural(passthroughImages, 'image entry', 'image entries')} kept as imported`);

@@ -103,7 +103,11 @@ export function importedImage(entry: Record<string, unknown>, image: { fileName:
 export function claimImportedImage(doc: LabelDocument, image: { fileName: string } & ImageSize): LabelDocument | null {
   const { unmatchedImages, unmatchedAnnotations } = doc.passthrough;
   const name = baseName(image.fileName);
-  const at = unmatchedImages.findIndex((e) => isRecord(e) && typeof e['file_name'] === 'string' && baseName(e['file_name']) === name);
+  // Only an entry with an id no label image has: a duplicate id (reported at import) stays as it was.
+  const taken = new Set(Object.values(doc.images).map((im) => im.cocoImageId));
+  const at = unmatchedImages.findIndex(
+    (e) => isRecord(e) && isFiniteNumber(e['id']) && !taken.has(e['id']) && typeof e['file_name'] === 'string' && baseName(e['file_name']) === name,
+  );
   const entry = unmatchedImages[at];
   if (!isRecord(entry)) return null;
   const id = entry['id'];

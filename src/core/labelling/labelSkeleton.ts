@@ -243,18 +243,18 @@ export function addKeypoint(doc: LabelDocument, name: string, options: { atIndex
   const at = Math.min(Math.max(0, Math.round(options.atIndex ?? s.keypointNames.length)), s.keypointNames.length);
   const shift = (i: number) => (i >= at ? i + 1 : i);
   const insert = <T>(list: readonly T[], value: T): T[] => [...list.slice(0, at), value, ...list.slice(at)];
-  const sigma = options.sigma !== undefined && Number.isFinite(options.sigma) && options.sigma > 0 ? options.sigma : UNIFORM_SIGMA;
-  const sigmaSource: SigmaSource =
-    options.sigma !== undefined
-      ? { kind: 'given', reference: 'set by the user' }
-      : { kind: 'uniform', reference: `${name} has no known sigma (${UNIFORM_SIGMA}, the uniform default); the others: ${s.sigmaSource.reference}` };
+  const given = options.sigma !== undefined && Number.isFinite(options.sigma) && options.sigma > 0;
+  const sigma = given ? options.sigma! : UNIFORM_SIGMA;
+  const sigmaSource: SigmaSource = given
+    ? withUserSigma(s.sigmaSource, name)
+    : { kind: 'uniform', reference: `${name} has no known sigma (${UNIFORM_SIGMA}, the uniform default); the others: ${s.sigmaSource.reference}` };
   const skeleton: LabelSkeleton = {
     ...s,
     keypointNames: insert(s.keypointNames, name),
     edges: s.edges.map(([a, b]) => [shift(a), shift(b)] as const),
     mirror: insert(s.mirror.map(shift), at),
     sigmas: insert(s.sigmas, sigma),
-    sigmaSource: s.keypointNames.length === 0 ? uniformSource(UNIFORM_SIGMA) : sigmaSource,
+    sigmaSource,
   };
   return withPersons(doc, skeleton, (list, absent) => insert(list, absent));
 }
@@ -321,12 +321,22 @@ export function clearMirrorPair(doc: LabelDocument, index: number): LabelDocumen
   return setMirrorPair(doc, index, index);
 }
 
-/** One keypoint's sigma, set by the user (the skeleton's sigmas then count as given). */
+/**
+ * The source after the user sets one keypoint's sigma: given, except that sigmas which were a uniform guess stay
+ * flagged (the other keypoints still have the guess).
+ */
+function withUserSigma(source: SigmaSource, name: string): SigmaSource {
+  const reference = `${source.reference}; ${name}'s set by the user`;
+  return source.kind === 'uniform' ? { kind: 'uniform', reference } : { kind: 'given', reference };
+}
+
+/** One keypoint's sigma, set by the user. */
 export function setSigma(doc: LabelDocument, index: number, sigma: number): LabelDocument {
   const s = doc.skeleton;
-  if (s.sigmas[index] === undefined || !(Number.isFinite(sigma) && sigma > 0) || s.sigmas[index] === sigma) return doc;
+  const name = s.keypointNames[index];
+  if (name === undefined || !(Number.isFinite(sigma) && sigma > 0) || s.sigmas[index] === sigma) return doc;
   const sigmas = s.sigmas.map((v, i) => (i === index ? sigma : v));
-  return { ...doc, skeleton: { ...s, sigmas, sigmaSource: { kind: 'given', reference: `set by the user (from ${s.sigmaSource.reference})` } } };
+  return { ...doc, skeleton: { ...s, sigmas, sigmaSource: withUserSigma(s.sigmaSource, name) } };
 }
 
 /** Every keypoint the same sigma (default UNIFORM_SIGMA): still a uniform guess, so flagged as one. */
@@ -361,7 +371,7 @@ export interface TwiceLabelledPair {
 }
 
 export interface SigmaEstimate {
-  /** Per keypoint, σ_i; null where no pair labelled the keypoint in both (or fewer than `minPairs`). */
+  /** Per keypoint, σ_i; null where fewer than `minPairs` pairs labelled it in both, or all agreed exactly (σ = 0 is no OKS sigma). */
   sigmas: (number | null)[];
   /** Per keypoint, how many pairs labelled it in both labellings. */
   pairCounts: number[];
