@@ -4,7 +4,7 @@
  * project's own parser and (where Python has it) pycocotools.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,10 @@ import {
   exportSummary,
   importCoco,
   isCrowd,
+  labelMapping,
   moveKeypoint,
+  prelabelCorrections,
+  prelabelImage,
   setBox,
   setImageStatus,
   setSigma,
@@ -271,5 +274,55 @@ describe('pycocotools', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.skipIf(!hasPycocotools)("a moved person's OKS is the one COCOeval gives its pre-label against the exported correction (skipped without pycocotools)", () => {
+    const coco = layoutById('coco17');
+    const skeleton = skeletonFromLayout(coco, { id: 1, name: 'person', supercategory: 'person' });
+    const image = { fileName: 'p.jpg', widthPx: 640, heightPx: 480 };
+    const pose = { score: 0.9, keypoints: coco.keypointNames.map((name, i) => ({ name, x: 150 + 7 * (i % 5), y: 60 + 22 * i, score: i < 14 ? 0.9 : 0.1 })) };
+    let doc = prelabelImage(ensureImage(emptyDocument(skeleton), image), image.fileName, [pose], labelMapping(coco, skeleton), { source: 'm', sourceName: 'M', scoreThreshold: 0.5 });
+    const key = doc.images[image.fileName]!.persons[0]!.key;
+    // Moves and a removal only: COCOeval scores every keypoint the label has, which are then all ones the model placed.
+    doc = moveKeypoint(doc, image.fileName, key, 0, { x: 158, y: 66 });
+    doc = moveKeypoint(doc, image.fileName, key, 9, { x: 140, y: 270 });
+    doc = setVisibility(doc, image.fileName, key, 4, 0);
+    doc = acceptImage(doc, image.fileName);
+    const [c] = prelabelCorrections(doc);
+    expect(c!.movedPersonOks).toHaveLength(1);
+    const initial = doc.images[image.fileName]!.persons[0]!.origin;
+    const result = [{ image_id: 1, category_id: 1, score: 0.9, keypoints: initial.kind === 'prelabel' ? initial.initial.flatMap((k) => [k.x, k.y, 1]) : [] }];
+    const dir = mkdtempSync(join(tmpdir(), 'label-oks-'));
+    try {
+      writeFileSync(join(dir, 'gt.json'), JSON.stringify(exportCoco(doc)));
+      writeFileSync(join(dir, 'dt.json'), JSON.stringify(result));
+      const script = [
+        'import sys, contextlib, io',
+        'from pycocotools.coco import COCO',
+        'from pycocotools.cocoeval import COCOeval',
+        'with contextlib.redirect_stdout(io.StringIO()):',
+        '    gt = COCO(sys.argv[1]); dt = gt.loadRes(sys.argv[2])',
+        '    e = COCOeval(gt, dt, "keypoints"); e.evaluate()',
+        'print(repr(float(e.ious[(1, 1)][0][0])))',
+      ].join('\n');
+      const run = spawnSync('python3', ['-c', script, join(dir, 'gt.json'), join(dir, 'dt.json')], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(c!.movedPersonOks[0]).toBeCloseTo(Number(run.stdout.trim()), 12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The whole COCO dev set (../shared, absent on a fresh clone): 38 images, 211 annotations, polygons and RLE. */
+const DEV_SET = join(import.meta.dirname, '../../../shared/data/coco-dev/annotations.json');
+
+describe('COCO dev set', () => {
+  it.skipIf(!existsSync(DEV_SET))('comes back the same after import and export (skipped without ../shared)', () => {
+    const dev = JSON.parse(readFileSync(DEV_SET, 'utf8')) as Json;
+    const { doc, problems } = importCoco(structuredClone(dev), appImages(dev));
+    expect(problems).toEqual([]);
+    expect(Object.keys(doc!.images)).toHaveLength(dev.images.length);
+    expect(exportCoco(doc!)).toEqual(dev);
   });
 });
