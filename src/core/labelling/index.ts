@@ -43,4 +43,4 @@ export {
   type TwiceLabelledPair,
 } from './labelSkeleton';
 export { correctionsSentence, labelMapping, placedKeypoints, prelabelCorrections, prelabelImage, type LabelMapping, type PrelabelOptions } from './prelabel';
-export { exportCoco, exportSummary, importCoco, type ExportSummary, type ImportedCoco } from './labelCoco';
+export { exportCoco, exportSummary, importCoco, type AppImage, type ExportSummary, type ImportedCoco } from './labelCoco';

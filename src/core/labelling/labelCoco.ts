@@ -7,7 +7,7 @@ import type { ParseProblem } from '../coco/cocoTypes';
 import { describeValue, isRecord, parseJsonText } from '../coco/jsonInput';
 import { importedImage, isFiniteNumber, entryWhere, readPerson } from './labelCocoRead';
 import { isJudged } from './labelEdits';
-import { baseName, flatKeypoints, personAreaPx2 } from './labelGeometry';
+import { baseName, flatKeypoints, personAreaPx2, type ImageSize } from './labelGeometry';
 import { skeletonCategory, skeletonFromCategory } from './labelSkeleton';
 import type { LabelDocument, LabelImage, LabelImageStatus, LabelPerson, LabelSkeleton } from './labelTypes';
 
@@ -18,6 +18,9 @@ export interface ImportedCoco {
 }
 
 const TOP_LEVEL_LISTS = ['images', 'annotations', 'categories'] as const;
+
+/** An image added to the app: its name (as the app shows it, maybe under a folder) and its upright size. */
+export type AppImage = { fileName: string } & ImageSize;
 
 /**
  * Reads a COCO keypoints file to label, matched to the app's images.
@@ -33,7 +36,7 @@ const TOP_LEVEL_LISTS = ['images', 'annotations', 'categories'] as const;
  * them when their image is added) with their annotations, and entries that cannot be read (reported). Each
  * labelled image's and annotation's full object is kept as `importedFields`. Nothing is thrown.
  */
-export function importCoco(raw: unknown, images: readonly { fileName: string; widthPx: number; heightPx: number }[], options: { categoryId?: number } = {}): ImportedCoco {
+export function importCoco(raw: unknown, images: readonly AppImage[], options: { categoryId?: number } = {}): ImportedCoco {
   const problems: ParseProblem[] = [];
   const fatal = (message: string): ImportedCoco => ({ doc: null, problems: [...problems, { where: 'file', message }] });
   let root = raw;
@@ -60,14 +63,13 @@ export function importCoco(raw: unknown, images: readonly { fileName: string; wi
   for (const [key, value] of Object.entries(root)) if (!(TOP_LEVEL_LISTS as readonly string[]).includes(key)) topLevel[key] = value;
 
   // Images: the first entry of each base name is matched to the first added image of that base name.
-  const appByName = new Map<string, { fileName: string; widthPx: number; heightPx: number }>();
+  const appByName = new Map<string, AppImage>();
   for (const image of images) if (!appByName.has(baseName(image.fileName))) appByName.set(baseName(image.fileName), image);
-  const matched = new Map<number, { entry: Record<string, unknown>; image: { fileName: string; widthPx: number; heightPx: number } }>();
+  const matched = new Map<number, { entry: Record<string, unknown>; image: AppImage }>();
   const knownImageIds = new Set<number>();
   const imageEntryById = new Map<number, Record<string, unknown>>();
   const claimedNames = new Set<string>();
   const unmatchedImages: unknown[] = [];
-  const unmatchedImageIds = new Set<number>();
   const imageIds: number[] = [];
   let maxImageId = 0;
   rawImages.forEach((entry, index) => {
@@ -94,7 +96,6 @@ export function importCoco(raw: unknown, images: readonly { fileName: string; wi
     if (name !== null && claimedNames.has(name)) note(`another image entry has the file name ${name}; only the first is matched`);
     if (!image || name === null || claimedNames.has(name)) {
       unmatchedImages.push(entry);
-      unmatchedImageIds.add(id);
       return;
     }
     claimedNames.add(name);
