@@ -109,7 +109,7 @@ export interface LabelDocument {
     importOrder?: {
       /** Image ids in file order. */
       imageIds: readonly number[];
-      /** Annotation ids in file order (entries without a numeric id keep their place among the passthrough ones). */
+      /** Annotation ids in file order (an entry without a numeric id is written after those with one). */
       annotationIds: readonly number[];
       /** The labelled category's index in the file's `categories`. */
       categoryIndex: number;
