@@ -93,11 +93,14 @@ const nearest = (pose: Pose, others: Pose[]) => {
 };
 
 describe('legacy MediaPipe solutions in the app', () => {
-  it(`BlazePose (${POSE.id}) agrees with its tfjs twin on two photos`, async () => {
+  it(`BlazePose (${POSE.id}) agrees with its tfjs and LiteRT twins on two photos`, async () => {
     expect(await waitForBackend(app.page)).toBe('wasm');
     const twin = twinOf(POSE.id);
-    const cell = await run(POSE_PHOTOS, [POSE.id, twin.id]);
-    const all: number[] = [], world: number[] = [], report: string[] = [];
+    // The LiteRT twin runs the same two .tflite networks as the solution (pose_detection.tflite included, which the tfjs
+    // twin replaces by another detector), with our own pre/post-processing: the closer check of the conventions.
+    const liteRt = MODELS.find((m) => m.runtime === 'litert' && m.sameModelAs === twin.id)!;
+    const cell = await run(POSE_PHOTOS, [POSE.id, twin.id, liteRt.id]);
+    const all: number[] = [], world: number[] = [], sameDetector: number[] = [], sameDetectorWorld: number[] = [], report: string[] = [];
     for (const photo of POSE_PHOTOS) {
       const a = cell(photo, POSE.id), b = cell(photo, twin.id);
       expect(a.status, a.error ?? '').toBe('done');
@@ -111,12 +114,23 @@ describe('legacy MediaPipe solutions in the app', () => {
       const w = pa!.world!.keypoints.map((k, i) => Math.hypot(k.x - pb!.world!.keypoints[i]!.x, k.y - pb!.world!.keypoints[i]!.y, k.z - pb!.world!.keypoints[i]!.z));
       all.push(...d);
       world.push(...w);
+      const [pl] = cell(photo, liteRt.id).poses;
+      const dl = distances(pa!, pl!, diagonal(pl!));
+      const wl = pa!.world!.keypoints.map((k, i) => Math.hypot(k.x - pl!.world!.keypoints[i]!.x, k.y - pl!.world!.keypoints[i]!.y, k.z - pl!.world!.keypoints[i]!.z));
+      const zl = pa!.keypoints.map((k, i) => Math.abs(k.z! - pl!.keypoints[i]!.z!) / diagonal(pl!));
+      sameDetector.push(...dl);
+      sameDetectorWorld.push(...wl);
+      report.push(`${baseName(photo)} vs LiteRT: median ${quantile(dl, 0.5).toFixed(4)}, p90 ${quantile(dl, 0.9).toFixed(4)}, max ${quantile(dl, 1).toFixed(4)}; z median ${quantile(zl, 0.5).toFixed(4)}; world median ${(quantile(wl, 0.5) * 1000).toFixed(1)} mm, max ${(quantile(wl, 1) * 1000).toFixed(1)} mm`);
       report.push(`${baseName(photo)}: median ${quantile(d, 0.5).toFixed(4)}, p90 ${quantile(d, 0.9).toFixed(4)}, max ${quantile(d, 1).toFixed(4)} of the person; world median ${(quantile(w, 0.5) * 1000).toFixed(1)} mm; ${a.imageLatencyMs?.toFixed(0)} ms vs tfjs ${b.imageLatencyMs?.toFixed(0)} ms`);
     }
     console.log(`${POSE.id} vs ${twin.id}\n${report.join('\n')}`);
     expect(quantile(all, 0.5)).toBeLessThan(0.03);
     expect(quantile(all, 0.9)).toBeLessThan(0.08);
     expect(quantile(world, 0.5)).toBeLessThan(0.15);
+    // Same detector network, yet no closer (measured median 1.0 %, world 31–56 mm): the rest of the two pipelines
+    // (MediaPipe's detection-to-region steps, its GPU delegate's precision) moves the region as much as the detector.
+    expect(quantile(sameDetector, 0.5)).toBeLessThan(0.03);
+    expect(quantile(sameDetectorWorld, 0.5)).toBeLessThan(0.15);
   });
 
   it(`Face Mesh with attention (${FACE.id}, 478 points) agrees with its tfjs twin`, async () => {
