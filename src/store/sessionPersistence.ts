@@ -226,6 +226,7 @@ function writeLabels(doc: LabelDocument | null, saved: Saved, write: SessionWrit
     !before ||
     before.skeleton !== doc.skeleton ||
     before.passthrough !== doc.passthrough ||
+    before.mappingTables !== doc.mappingTables ||
     before.nextAnnotationId !== doc.nextAnnotationId ||
     before.nextImageId !== doc.nextImageId ||
     before.nextPersonKey !== doc.nextPersonKey;

@@ -18,7 +18,10 @@ import {
   placedKeypoints,
   prelabelCorrections,
   prelabelImage,
+  clearMappingTable,
+  renameKeypoint,
   setBox,
+  setMappingEntry,
   setImageStatus,
   setVisibility,
   skeletonFromCategory,
@@ -227,5 +230,35 @@ describe('prelabelCorrections', () => {
     const summary = exportSummary(doc);
     expect(summary).toMatchObject({ images: 1, persons: 2, prelabelsLeftOut: 1, byStatus: { todo: 2, done: 0, skipped: 0 } });
     expect(summary.text).toBe('1 image and 2 persons (images here: 0 done, 2 to do, 0 skipped); 1 pre-labelled person nobody reviewed left out');
+  });
+});
+
+describe('mapping tables in the document', () => {
+  it('setMappingEntry records a choice per model layout that labelMapping then follows, and pre-labelling uses it', () => {
+    let doc = renameKeypoint(start(), 0, 'snout');
+    expect(labelMapping(COCO, doc.skeleton, doc.mappingTables?.[COCO.id]).sourceIndex[0]).toBeNull();
+    doc = setMappingEntry(doc, COCO.id, 'snout', 'left_eye');
+    doc = setMappingEntry(doc, COCO.id, 'right_ankle', null);
+    expect(doc.mappingTables).toEqual({ coco17: { snout: 'left_eye', right_ankle: null } });
+    const m = labelMapping(COCO, doc.skeleton, doc.mappingTables?.[COCO.id]);
+    expect(m.sourceIndex[0]).toBe(COCO.keypointNames.indexOf('left_eye'));
+    expect(m.sourceIndex[16]).toBeNull();
+    expect(m.sourceIndex.slice(1, 16)).toEqual(COCO.keypointNames.slice(1, 16).map((_, i) => i + 1));
+    expect(m.how).toBe('your table');
+    const labelled = prelabelImage(doc, A.fileName, [P3], m, OPTIONS);
+    const kp = persons(labelled, A.fileName)[0]!.keypoints;
+    expect(kp[0]).toEqual({ x: P3.keypoints[1]!.x, y: P3.keypoints[1]!.y, v: 2 });
+    expect(kp[16]!.v).toBe(0);
+  });
+
+  it('unchanged entries and unknown label keypoints are no edit; clearMappingTable forgets one layout', () => {
+    const doc = setMappingEntry(start(), COCO.id, 'nose', 'nose');
+    expect(setMappingEntry(doc, COCO.id, 'nose', 'nose')).toBe(doc);
+    expect(setMappingEntry(doc, COCO.id, 'tail', 'nose')).toBe(doc);
+    const two = setMappingEntry(doc, BLAZEPOSE.id, 'nose', 'nose');
+    expect(clearMappingTable(two, COCO.id).mappingTables).toEqual({ [BLAZEPOSE.id]: { nose: 'nose' } });
+    expect(clearMappingTable(start(), COCO.id)).toEqual(start());
+    // App data: the export has no trace of it.
+    expect(JSON.stringify(exportCoco(two))).toBe(JSON.stringify(exportCoco(start())));
   });
 });

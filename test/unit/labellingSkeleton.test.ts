@@ -23,6 +23,8 @@ import {
   removeEdge,
   removeKeypoint,
   renameKeypoint,
+  setCategory,
+  setMappingEntry,
   setMirrorPair,
   setSigma,
   setSigmas,
@@ -311,5 +313,34 @@ describe('estimateSigmas', () => {
     expect(pairs[0]!.areaPx2).toBe((100 * 100 + 100 * 120) / 2);
     expect(pairTwiceLabelled(first, elsewhere)).toEqual([]);
     expect(estimateSigmas(pairs, 3).sigmas[0]).toBeCloseTo(Math.sqrt(25 / 11000), 12);
+  });
+});
+
+describe('the category and the mapping tables follow skeleton edits', () => {
+  it('sets the category name and supercategory, refusing an empty or padded name', () => {
+    const d = emptyDocument(tiny());
+    const named = setCategory(d, { name: 'animal' });
+    expect(named.skeleton).toMatchObject({ name: 'animal', supercategory: 'things' });
+    expect(skeletonCategory(named.skeleton)).toMatchObject({ name: 'animal', supercategory: 'things', id: 7 });
+    const both = setCategory(named, { name: 'dog', supercategory: 'animal' });
+    expect(both.skeleton).toMatchObject({ name: 'dog', supercategory: 'animal' });
+    expect(setCategory(d, { name: '' })).toBe(d);
+    expect(setCategory(d, { name: ' thing' })).toBe(d);
+    expect(setCategory(d, { name: 'thing', supercategory: 'things' })).toBe(d);
+    // No supercategory is allowed (the export then leaves the key out).
+    expect(skeletonCategory(setCategory(d, { supercategory: '' }).skeleton)).not.toHaveProperty('supercategory');
+  });
+
+  it('a renamed keypoint keeps its mapping entries; a removed one loses them', () => {
+    let d = emptyDocument(tiny());
+    d = setMappingEntry(d, 'coco17', 'a', 'nose');
+    d = setMappingEntry(d, 'coco17', 'left_b', null);
+    d = setMappingEntry(d, 'blazepose33', 'right_b', 'right_wrist');
+    const renamed = renameKeypoint(d, 0, 'head');
+    expect(renamed.mappingTables).toEqual({ coco17: { head: 'nose', left_b: null }, blazepose33: { right_b: 'right_wrist' } });
+    const removed = removeKeypoint(renamed, 1);
+    expect(removed.mappingTables).toEqual({ coco17: { head: 'nose' }, blazepose33: { right_b: 'right_wrist' } });
+    // A document without tables gets none.
+    expect(renameKeypoint(emptyDocument(tiny()), 0, 'head')).not.toHaveProperty('mappingTables');
   });
 });

@@ -29,6 +29,7 @@ export {
   removeEdge,
   removeKeypoint,
   renameKeypoint,
+  setCategory,
   setMirrorPair,
   setSigma,
   setSigmas,
@@ -42,5 +43,15 @@ export {
   type SigmaEstimate,
   type TwiceLabelledPair,
 } from './labelSkeleton';
-export { correctionsSentence, labelMapping, placedKeypoints, prelabelCorrections, prelabelImage, type LabelMapping, type PrelabelOptions } from './prelabel';
+export {
+  clearMappingTable,
+  correctionsSentence,
+  labelMapping,
+  placedKeypoints,
+  prelabelCorrections,
+  prelabelImage,
+  setMappingEntry,
+  type LabelMapping,
+  type PrelabelOptions,
+} from './prelabel';
 export { exportCoco, exportSummary, importCoco, type AppImage, type ExportSummary, type ImportedCoco } from './labelCoco';

@@ -259,11 +259,47 @@ export function addKeypoint(doc: LabelDocument, name: string, options: { atIndex
   return withPersons(doc, skeleton, (list, absent) => insert(list, absent));
 }
 
-/** Renames a keypoint; persons keep their points. Same document when the name is not allowed or unchanged. */
+/**
+ * The mapping tables with each label keypoint's entry passed through `rename` (null drops it), so a choice made for a
+ * keypoint follows it when it is renamed and goes with it when it is removed.
+ */
+function withTableKeys(doc: LabelDocument, rename: (labelName: string) => string | null): Pick<LabelDocument, 'mappingTables'> {
+  if (!doc.mappingTables) return {};
+  const tables: Record<string, Record<string, string | null>> = {};
+  for (const [layoutId, table] of Object.entries(doc.mappingTables)) {
+    const next: Record<string, string | null> = {};
+    for (const [labelName, modelName] of Object.entries(table)) {
+      const renamed = rename(labelName);
+      if (renamed !== null) next[renamed] = modelName;
+    }
+    tables[layoutId] = next;
+  }
+  return { mappingTables: tables };
+}
+
+/** Renames a keypoint; persons keep their points, mapping-table entries follow it. Same document when the name is not allowed or unchanged. */
 export function renameKeypoint(doc: LabelDocument, index: number, name: string): LabelDocument {
   const s = doc.skeleton;
-  if (s.keypointNames[index] === undefined || s.keypointNames[index] === name || keypointNameProblem(s, name, index) !== null) return doc;
-  return { ...doc, skeleton: { ...s, keypointNames: s.keypointNames.map((n, i) => (i === index ? name : n)) } };
+  const old = s.keypointNames[index];
+  if (old === undefined || old === name || keypointNameProblem(s, name, index) !== null) return doc;
+  return {
+    ...doc,
+    ...withTableKeys(doc, (labelName) => (labelName === old ? name : labelName)),
+    skeleton: { ...s, keypointNames: s.keypointNames.map((n, i) => (i === index ? name : n)) },
+  };
+}
+
+/**
+ * The COCO category's name and supercategory (what the export writes). Same document when the name is empty or
+ * padded with spaces (validateSkeleton would reject it), or nothing changes.
+ */
+export function setCategory(doc: LabelDocument, category: { name?: string; supercategory?: string }): LabelDocument {
+  const s = doc.skeleton;
+  const name = category.name ?? s.name;
+  const supercategory = category.supercategory ?? s.supercategory;
+  if (name.trim() === '' || name !== name.trim() || supercategory !== supercategory.trim()) return doc;
+  if (name === s.name && supercategory === s.supercategory) return doc;
+  return { ...doc, skeleton: { ...s, name, supercategory } };
 }
 
 /** Removes a keypoint from the skeleton and every person (its bones go, its counterpart becomes its own). Not the last one. */
@@ -279,7 +315,8 @@ export function removeKeypoint(doc: LabelDocument, index: number): LabelDocument
     mirror: drop(s.mirror.map((m, i) => (m === index ? i : m))).map(shift),
     sigmas: drop(s.sigmas),
   };
-  return withPersons(doc, skeleton, (list) => drop(list));
+  const removed = s.keypointNames[index];
+  return { ...withPersons(doc, skeleton, (list) => drop(list)), ...withTableKeys(doc, (labelName) => (labelName === removed ? null : labelName)) };
 }
 
 const edgeIndex = (s: LabelSkeleton, a: number, b: number) => s.edges.findIndex(([x, y]) => (x === a && y === b) || (x === b && y === a));

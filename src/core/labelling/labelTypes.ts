@@ -120,6 +120,12 @@ export interface LabelDocument {
   nextImageId: number;
   /** For person keys. */
   nextPersonKey: number;
+  /**
+   * Per model layout id, the user's choices of which model keypoint fills which label keypoint (label name → model
+   * name, or null: none, it starts absent). App data, saved with the session, not exported: COCO has no place for it.
+   * A label keypoint without an entry is filled by name (labelMapping).
+   */
+  mappingTables?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
 }
 
 /** Undo/redo: documents before and after the current one (newest last in `past`). */

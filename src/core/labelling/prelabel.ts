@@ -69,6 +69,24 @@ export function labelMapping(modelLayout: KeypointLayout, skeleton: LabelSkeleto
   };
 }
 
+/**
+ * The user's choice for one label keypoint when pre-labelling from `modelLayoutId`: the model keypoint `modelName`,
+ * or null (none: it starts absent). Same document when the label keypoint does not exist or the entry is unchanged.
+ */
+export function setMappingEntry(doc: LabelDocument, modelLayoutId: string, labelName: string, modelName: string | null): LabelDocument {
+  if (!doc.skeleton.keypointNames.includes(labelName)) return doc;
+  const table = doc.mappingTables?.[modelLayoutId] ?? {};
+  if (Object.hasOwn(table, labelName) && table[labelName] === modelName) return doc;
+  return { ...doc, mappingTables: { ...doc.mappingTables, [modelLayoutId]: { ...table, [labelName]: modelName } } };
+}
+
+/** Forgets the user's choices for `modelLayoutId`: every label keypoint is filled by name again. */
+export function clearMappingTable(doc: LabelDocument, modelLayoutId: string): LabelDocument {
+  if (!doc.mappingTables || !Object.hasOwn(doc.mappingTables, modelLayoutId)) return doc;
+  const { [modelLayoutId]: _dropped, ...rest } = doc.mappingTables;
+  return { ...doc, mappingTables: rest };
+}
+
 export interface PrelabelOptions {
   source: string;
   sourceName: string;
