@@ -83,7 +83,11 @@ export class InferenceController {
           const people = (s: typeof state) => [s.groundTruth?.dataset.images, s.groundTruth?.dataset.annotations];
           const [images, annotations] = people(state);
           const [previousImages, previousAnnotations] = people(previous);
-          if (images !== previousImages || annotations !== previousAnnotations) this.forgetRequests((key) => key.endsWith('|crops'));
+          if (images !== previousImages || annotations !== previousAnnotations) {
+            // Only images whose crops differ run again: fixing a keypoint (Label mode) changes no box.
+            const changed = imagesWithNewCrops(previous, state);
+            this.forgetRequests((key) => key.endsWith('|crops') && changed.has(parseCellKey(key).imageId));
+          }
           this.pump();
         }
       }),
@@ -518,3 +522,26 @@ export class InferenceController {
 }
 
 export const ALL_MODEL_IDS = MODEL_IDS;
+
+/** The person crops of each added image under a ground truth, as a comparable text (empty: no crops). */
+function cropsByImage(state: AppState): Map<string, string> {
+  const index = groundTruthIndex(state.groundTruth, state.images);
+  const out = new Map<string, string>();
+  if (!index) return out;
+  for (const image of state.images) {
+    const gtImage = index.gtImageByAppImageId.get(image.id);
+    if (!gtImage) continue;
+    out.set(image.id, JSON.stringify(cropTargets(index.dataset, gtImage.id, { width: image.widthPx, height: image.heightPx }).map(({ crop, boxPx }) => [crop, boxPx])));
+  }
+  return out;
+}
+
+/** Added images whose person crops differ between two ground truths (or that are listed by only one). */
+function imagesWithNewCrops(previous: AppState, next: AppState): Set<string> {
+  const before = cropsByImage(previous);
+  const after = cropsByImage(next);
+  const changed = new Set<string>();
+  for (const image of next.images) if (before.get(image.id) !== after.get(image.id)) changed.add(image.id);
+  for (const id of before.keys()) if (!after.has(id)) changed.add(id);
+  return changed;
+}

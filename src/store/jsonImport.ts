@@ -164,6 +164,15 @@ async function readJsonFile(file: Blob, fileName: string, context: ResultsContex
 
 // --- What each reading does to the store --------------------------------------------------------------------------
 
+/** The last ground-truth file this page read (a session restored after a reload has only the parsed copy). */
+let lastGroundTruthFile: { fileName: string; sha256: string | null; file: Blob } | null = null;
+
+/** The file the ground truth in use was read from, where this page read it (user sigmas applied since do not matter). */
+export function groundTruthFile(gt: Pick<GroundTruthState, 'fileName' | 'sha256'>): Blob | null {
+  const last = lastGroundTruthFile;
+  return last && last.fileName === gt.fileName && last.sha256 === gt.sha256 ? last.file : null;
+}
+
 /** Results files read before ground truth, by their pending entry: the file, re-read in the worker once it comes. */
 const pendingFiles = new WeakMap<PendingPredictions, Blob>();
 
@@ -196,8 +205,12 @@ function applyReading(fileName: string, file: Blob | null, reading: CocoFileRead
       pushNoticeOnce('evaluation', `${fileName}: predictions kept; add the ground-truth annotations.json to match their image ids`);
       return;
     }
-    case 'groundTruth':
-      return applyGroundTruth({ fileName, sha256, dataset: reading.dataset, problems: reading.problems });
+    case 'groundTruth': {
+      const gt: GroundTruthState = { fileName, sha256, dataset: reading.dataset, problems: reading.problems };
+      // Label mode continues from the file itself, so the fields the evaluation drops (segmentation, info…) are kept.
+      lastGroundTruthFile = file ? { fileName, sha256, file } : null;
+      return applyGroundTruth(gt);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { openInLabelMode } from '../../store/labelGroundTruth';
 import { useId, useMemo, useState } from 'react';
 import { CLASS_LABELS } from '../../core/evaluation/errorSummary';
 import {
@@ -271,6 +272,9 @@ export function FailuresView() {
               <figcaption>
                 #{rank + 1} {entry.image.name} · {entry.caption}
               </figcaption>
+              <button type="button" className="link-button" onClick={() => void openInLabelMode(entry.image.name)}>
+                Fix its ground truth
+              </button>
               {row && row.persons.length > 0 && (
                 <ol className="worst-first-people" aria-label={`People of ${entry.image.name}`}>
                   {row.persons.map((p) => (
