@@ -20,6 +20,8 @@ import {
   setImageStatus,
   setVisibility,
   skeletonFromLayout,
+  skeletonLayout,
+  validateSkeleton,
 } from '../../core/labelling';
 import type { LabelDocument, LabelImage, LabelImageStatus, Visibility } from '../../core/labelling/labelTypes';
 import { decodeForInference } from '../../media/imageFiles';
@@ -31,6 +33,8 @@ import { downloadBlob, timestampStem } from '../../ui/download';
 import { useThumbnail } from '../../ui/useThumbnail';
 import { LabelCanvas, MAX_ZOOM_FACTOR } from './LabelCanvas';
 import { LABEL_SHORTCUTS, labelKeyAction, type LabelAction } from './labelKeys';
+import { MappingTable } from './MappingTable';
+import { SigmaWarning, SkeletonEditor } from './SkeletonEditor';
 
 /** Longest side of the bitmap decoded for labelling: fine enough to place a keypoint on a 12 MP photo when zoomed. */
 const LABEL_VIEW_MAX_SIDE_PX = 4096;
@@ -130,7 +134,10 @@ function PrelabelPanel({ doc, image }: { doc: LabelDocument; image: ImageItem })
   const state = useAppStore();
   const source = state.prelabelSource ?? columns[0]?.id ?? null;
   const column = columns.find((c) => c.id === source) ?? null;
-  const mapping = column ? labelMapping(column.layout, doc.skeleton) : null;
+  // labelMapping reads the skeleton as a layout, which a skeleton mid-edit with a problem cannot be: no pre-labels then.
+  const skeletonOk = validateSkeleton(doc.skeleton).length === 0;
+  const mapping = column && skeletonOk ? labelMapping(column.layout, doc.skeleton, doc.mappingTables?.[column.layout.id]) : null;
+  const ownLayout = column && skeletonOk && column.layout.id === skeletonLayout(doc.skeleton).id;
   const readyImages = state.images.filter((im) => im.status === 'ready');
   const cellFor = (im: ImageItem) => (column ? cellOf(state, im.id, column) : undefined);
   const todo = readyImages.filter((im) => (doc.images[im.name]?.status ?? 'todo') === 'todo');
@@ -176,6 +183,8 @@ function PrelabelPanel({ doc, image }: { doc: LabelDocument; image: ImageItem })
             />
           </label>
           {mapping && mapping.unmapped.length > 0 && <p className="hint">{mapping.reason}</p>}
+          {!skeletonOk && <p className="warning">The skeleton has a problem (see Skeleton): fix it to pre-label.</p>}
+          {column && mapping && !ownLayout && <MappingTable doc={doc} modelLayout={column.layout} mapping={mapping} />}
           <div className="row-buttons">
             <button type="button" disabled={cellFor(image)?.status !== 'done'} onClick={() => run([image])}>
               {cellFor(image)?.status === 'done' ? 'Pre-label this image' : `Waiting for ${column?.label ?? 'the model'} on this image`}
@@ -366,6 +375,7 @@ function Labeller({ doc }: { doc: LabelDocument }) {
           Delete person
         </button>
       </div>
+      <SigmaWarning doc={doc} />
       <div className="label-body">
         <LabelCanvas
           image={picture}
@@ -433,6 +443,12 @@ function Labeller({ doc }: { doc: LabelDocument }) {
             </>
           )}
           <PrelabelPanel doc={doc} image={image} />
+          <details className="label-skeleton" data-testid="label-skeleton">
+            <summary>
+              Skeleton: {doc.skeleton.name} ({doc.skeleton.keypointNames.length} keypoints)
+            </summary>
+            <SkeletonEditor doc={doc} />
+          </details>
           <div className="row-buttons">
             <button type="button" onClick={exportLabels}>
               Export COCO keypoints
