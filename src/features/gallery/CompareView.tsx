@@ -1,5 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
-import { decodeForInference } from '../../media/imageFiles';
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
@@ -7,6 +6,7 @@ import { cellOverlay, overlayCanvasProps, useOverlayState } from '../../ui/overl
 import { PoseCanvas, type Zoom } from '../../ui/PoseCanvas';
 import { ORBIT_HINT } from '../../core/pose3d';
 import { Pose3DPanel } from '../../ui/Pose3DView';
+import { useDecodedBitmap } from '../../ui/useDecodedBitmap';
 import { useThumbnail } from '../../ui/useThumbnail';
 import { CellCaption } from './CellCaption';
 import { compareKeyAction, trackFocusModality } from './compareKeys';
@@ -25,7 +25,7 @@ export function CompareView({ imageId }: { imageId: string }) {
   const overlayState = useOverlayState();
   const threshold = useAppStore((s) => s.confidenceThreshold);
   const setFocusedImageId = useAppStore((s) => s.setFocusedImageId);
-  const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
+  const bitmap = useDecodedBitmap(image, LARGE_VIEW_MAX_SIDE_PX);
   // In the store so the screenshot export shows what is on screen. "All models on one image" survives ←/→ (the view
   // is mounted afresh per image: App keys it by image); the zoom belongs to one image and goes with it.
   const zoom = useAppStore((s) => s.compareZoom);
@@ -36,23 +36,6 @@ export function CompareView({ imageId }: { imageId: string }) {
   const setView3d = useAppStore((s) => s.setCompareView3d);
   useEffect(() => () => setZoom(null), [imageId, setZoom]);
 
-  useEffect(() => {
-    if (!image || image.status !== 'ready') return;
-    let cancelled = false;
-    let decoded: ImageBitmap | null = null;
-    void decodeForInference(image.file, image, LARGE_VIEW_MAX_SIDE_PX).then(({ bitmap: b }) => {
-      if (cancelled) b.close();
-      else {
-        decoded = b;
-        setBitmap(b);
-      }
-    });
-    return () => {
-      cancelled = true;
-      decoded?.close();
-      setBitmap(null);
-    };
-  }, [image]);
 
   useEffect(() => {
     trackFocusModality();
