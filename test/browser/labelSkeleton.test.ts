@@ -3,9 +3,11 @@
  * person skeleton (rename a keypoint, add two with a bone and a left/right pair, set sigmas, watch the uniform-sigma
  * warning come and go, rename the category), choose which MoveNet Lightning keypoint fills the renamed one, pre-label,
  * and check the filled keypoint against the model's own cell; export and compare the category exactly with one
- * built here from the edits made; reload and find the skeleton and the mapping table as they were.
+ * built here from the edits made; reload and find the skeleton and the mapping table as they were. Then estimate
+ * sigmas from a second labelling made here with a known offset, and remove a labelled keypoint (asked first, undoable).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,7 +145,7 @@ describe('Label mode: any skeleton', () => {
     const doc = (await labelDoc(page))!;
     expect(exportsSigmas(doc.skeleton)).toBe(true);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export COCO keypoints' }).click()]);
-    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { categories: unknown[]; annotations: { keypoints: number[] }[] };
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { categories: unknown[]; annotations: { keypoints: number[]; area: number }[] };
     expect(exported.categories).toEqual([
       {
         id: 1,
@@ -169,5 +171,56 @@ describe('Label mode: any skeleton', () => {
     if (!(await page.getByTestId('label-prelabel').isVisible())) await page.getByRole('tab', { name: 'Label' }).click();
     await page.getByLabel('Pre-label from').selectOption({ label: MODEL.displayName });
     expect(await page.getByTestId('label-mapping').getByLabel('Model keypoint for snout').inputValue()).toBe(chosenName);
+
+    // A second labelling of the same image: every placed point 3 px right and 4 px down (d = 5 px), same box and
+    // area, so each keypoint both placed has σ = sqrt(d² / s²) = 5 / sqrt(area) from its one pair.
+    await page.getByTestId('label-skeleton').locator('summary').click();
+    const second = structuredClone(exported) as { annotations: { keypoints: number[]; area: number }[] };
+    const kp = second.annotations[0]!.keypoints;
+    for (let i = 0; i < kp.length; i += 3) if (kp[i + 2]! > 0) [kp[i], kp[i + 1]] = [kp[i]! + 3, kp[i + 1]! + 4];
+    const dir = mkdtempSync(join(tmpdir(), 'kb-second-'));
+    const secondPath = join(dir, 'second.json');
+    writeFileSync(secondPath, JSON.stringify(second));
+    await page.getByLabel('Second labelling of the same images').setInputFiles(secondPath);
+    // The page reads the file from disk when it opens it: it is removed at the end.
+    await expect.poll(() => page.getByTestId('skeleton-estimate').textContent()).toContain('second.json: 1 person labelled in both.');
+    const placed = labelled.map((k, i) => [i, k.v] as const).filter(([, v]) => v > 0).map(([i]) => i);
+    const sigma = 5 / Math.sqrt(exported.annotations[0]!.area);
+    const estimate = page.getByTestId('skeleton-estimate');
+    // Ten pairs needed by default: none has enough.
+    expect(await estimate.getByRole('button', { name: 'No keypoint has 10 pairs yet' }).isDisabled()).toBe(true);
+    await page.getByLabel('Pairs needed per keypoint').fill('1');
+    const rowOf = (name: string) => estimate.locator(`tr[data-keypoint="${name}"] td`);
+    const names = doc.skeleton.keypointNames;
+    expect(await rowOf(names[placed[0]!]!).allTextContents()).toEqual([doc.skeleton.sigmas[placed[0]!]!.toFixed(4), sigma.toFixed(4), '1']);
+    expect(await rowOf('right_horn').allTextContents()).toEqual(['0.0400', '—', '0']);
+    await estimate.getByRole('button', { name: `Apply ${placed.length} estimated sigmas (${19 - placed.length} kept: fewer than 1 pairs)` }).click();
+    await expect.poll(async () => (await labelDoc(page))!.skeleton.sigmaSource.kind).toBe('given');
+    const estimated = (await labelDoc(page))!.skeleton.sigmas;
+    estimated.forEach((value, i) => {
+      if (placed.includes(i)) expect(value, names[i]).toBeCloseTo(sigma, 12);
+      else expect(value, names[i]).toBe(doc.skeleton.sigmas[i]);
+    });
+
+    // Removing a keypoint persons have placed asks first, and says how many points go; undo brings it back.
+    const victim = names[placed[placed.length - 1]!]!;
+    await page.getByRole('button', { name: `Remove ${victim}`, exact: true }).click();
+    const confirm = page.getByTestId('skeleton-remove-confirm');
+    expect(await confirm.textContent()).toContain(`1 placed point of ${victim}`);
+    await confirm.getByRole('button', { name: `Keep ${victim}` }).click();
+    expect(await confirm.count()).toBe(0);
+    expect((await labelDoc(page))!.skeleton.keypointNames).toHaveLength(19);
+    await page.getByRole('button', { name: `Remove ${victim}`, exact: true }).click();
+    await confirm.getByRole('button', { name: `Remove ${victim} and its 1 placed point` }).click();
+    await expect.poll(async () => (await labelDoc(page))!.skeleton.keypointNames.includes(victim)).toBe(false);
+    expect((await labelDoc(page))!.images[PHOTO]!.persons[0]!.keypoints).toHaveLength(18);
+    // A keypoint nobody placed goes at once.
+    await page.getByRole('button', { name: 'Remove right_horn', exact: true }).click();
+    await expect.poll(async () => (await labelDoc(page))!.skeleton.keypointNames).not.toContain('right_horn');
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(async () => (await labelDoc(page))!.skeleton.keypointNames).toEqual(names);
+    expect((await labelDoc(page))!.skeleton.sigmas).toEqual(estimated);
+    rmSync(dir, { recursive: true, force: true });
   }, 150_000);
 });
