@@ -63,7 +63,9 @@ function DraftField({
   const commit = () => {
     if (draft === value) return;
     if (problem(draft) === null) onCommit(draft);
-    else setDraft(value);
+    // Refused, or the same value written differently ("0.040"): the field shows the document's value again (an
+    // accepted change replaces it with the new value on the next render).
+    setDraft(value);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter') commit();
