@@ -13,8 +13,8 @@ import { MEDIAPIPE_SOLUTIONS_RUNTIME, landmarkLists, loadSolution } from '../run
  * normalised z is in units of the width), score = visibility (a probability in the solution's results too); world
  * landmarks in metres (origin between the hips) with the same scores. The solution does not report its pose flag
  * (it drops a person below it), so the pose's score is the mean visibility, as pose-detection's own fallback is.
- * Stills restart the graph (no tracked region, no smoothing from the previous image); video keeps MediaPipe's
- * tracking, and its landmark smoothing follows the model's smoothing setting as the tfjs twin's does.
+ * Stills see nothing of the previous image (no tracked region, no smoothing: runtimes/solutionWorkerMain.ts); video
+ * keeps MediaPipe's tracking, and its landmark smoothing follows the model's smoothing setting as the tfjs twin's does.
  */
 const CONFIG_FIELDS = ['solutionFile', 'modelComplexity'];
 const POINTS = 33;
@@ -40,6 +40,8 @@ export const BLAZEPOSE_SOLUTION_FAMILY: AdapterFamily = {
       className: 'Pose',
       // The tfjs twin's thresholds (pose-detection's BlazePose: 0.5 for the detector and the pose flag).
       options: { selfieMode: false, modelComplexity: config.modelComplexity, smoothLandmarks: smoothing, enableSegmentation: false, smoothSegmentation: false, minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 },
+      // Smoothing is for video, as the tfjs twin's; unsmoothed stills are also what lets them skip a graph restart.
+      stillOptions: { smoothLandmarks: false },
       resultFields: ['poseLandmarks', 'poseWorldLandmarks'],
     });
     return {

@@ -13,8 +13,8 @@ import { MEDIAPIPE_SOLUTIONS_RUNTIME, landmarkLists, loadSolution } from '../run
  *
  * Output as the tfjs twin gives it: per face 468 or 478 keypoints in image pixels with z (MediaPipe's relative depth,
  * image-width pixel scale). The solution does not report the face-presence probability (it drops faces below it), so
- * the face's score, and each keypoint's, is 1. Stills restart the graph (the detector on every image); video keeps
- * MediaPipe's tracking.
+ * the face's score, and each keypoint's, is 1. Stills see nothing of the previous image (the detector on every image);
+ * video keeps MediaPipe's tracking.
  */
 const CONFIG_FIELDS = ['solutionFile', 'refineLandmarks', 'maxFaces'];
 const MAX_FACES_LIMIT = 10;

@@ -15,7 +15,7 @@ import { MEDIAPIPE_SOLUTIONS_RUNTIME, landmarkLists, loadSolution } from '../run
  * is the person's right hand, flipped here exactly as the tfjs adapter flips it (the label's score is the
  * classifier's probability of the label given). The solution does not report the hand-presence probability (it
  * drops hands below it), so the hand's score, and each keypoint's, is 1.
- * Stills restart the graph (the palm detector on every image); video keeps MediaPipe's tracking.
+ * Stills see nothing of the previous image (the palm detector on every image); video keeps MediaPipe's tracking.
  */
 const CONFIG_FIELDS = ['solutionFile', 'modelComplexity', 'maxHands'];
 const POINTS = 21;

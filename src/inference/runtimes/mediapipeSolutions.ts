@@ -30,8 +30,10 @@ export interface SolutionSpec {
   /** The solution's script among the entry's files (e.g. pose.js) and the class it defines (e.g. Pose). */
   solutionFile: string;
   className: string;
-  /** Its `setOptions`, fixed for the model's life (a change of options reloads the graph). */
+  /** Its `setOptions`, for the model's life (a change of options reloads the graph). */
   options: Record<string, unknown>;
+  /** Options that stills use instead (e.g. Pose without smoothing: filters would carry state to the next still). */
+  stillOptions?: Record<string, unknown>;
   /** The result fields the adapter reads (e.g. poseLandmarks, poseWorldLandmarks). */
   resultFields: readonly string[];
 }
@@ -143,6 +145,7 @@ export async function loadSolution(info: ModelInfo, context: ModelLoadContext, s
               widthPx: image.widthPx,
               heightPx: image.heightPx,
               reset: options.mode === 'still',
+              modeOptions: options.mode === 'still' ? (spec.stillOptions ?? {}) : {},
               ...(options.mode === 'video' && options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {}),
               resultFields: spec.resultFields,
             };

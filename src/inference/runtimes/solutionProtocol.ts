@@ -18,8 +18,10 @@ export type SolutionRequest =
       rgba: ArrayBuffer;
       widthPx: number;
       heightPx: number;
-      /** Restart the graph first (a still: no tracking or smoothing from the previous image). */
+      /** A still: nothing may carry over from the previous image (tracked regions, smoothing). */
       reset: boolean;
+      /** Options this frame's mode needs besides the load's (e.g. no smoothing for stills); a change reloads the graph. */
+      modeOptions: Record<string, unknown>;
       /** The frame's time (video); absent: the worker's own clock. */
       timestampMs?: number;
       /** The result fields to send back (e.g. poseLandmarks), as plain data. */
