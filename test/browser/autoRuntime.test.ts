@@ -42,14 +42,14 @@ describe('Auto runtime', () => {
     await waitForCellsDone(page, IMAGES, [GROUP.id], 120_000);
 
     const panel = page.getByTestId('auto-runtime');
-    const line = panel.locator(`li[data-model-id="${GROUP.id}"]`);
+    const line = panel.locator(`li[data-group="${GROUP.id}"]`);
     expect(await panel.getByRole('checkbox', { name: /^Auto runtime/ }).isChecked()).toBe(true);
     expect(await line.textContent()).toContain('not measured here yet');
     const skippedTwins = TWINS.filter((m) => onGpu(m.runtime));
     for (const twin of skippedTwins) expect(await panel.textContent()).toContain(`${twin.displayName}: `);
 
     await panel.getByRole('button', { name: `Measure runtimes (${MEASURED.length} models × 5 images)` }).click();
-    await page.waitForFunction((id) => (document.querySelector(`[data-testid=auto-runtime] li[data-model-id="${id}"]`)?.getAttribute('data-fastest') ?? '') !== '', GROUP.id, {
+    await page.waitForFunction((id) => (document.querySelector(`[data-testid=auto-runtime] li[data-group="${id}"]`)?.getAttribute('data-fastest') ?? '') !== '', GROUP.id, {
       timeout: 300_000,
       polling: 500,
     });

@@ -2,8 +2,9 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
 import { defaultWasmThreads } from '../../core/backendDecision';
-import { fastestPerModel, selectFastest, withTwins, type FastestChoice } from '../../core/fastestRuntime';
-import { MODELS, MODEL_IDS, MODEL_MANIFEST } from '../../inference/modelCatalogue';
+import { autoSkipsRuntime, fastestPerModel, selectFastest, withTwins, type FastestChoice } from '../../core/fastestRuntime';
+import { autoRuntimeContext } from '../../store/autoRuntime';
+import { MODELS, MODEL_IDS, MODEL_MANIFEST, modelInfo } from '../../inference/modelCatalogue';
 
 const WHOLE_IMAGE_MODEL_IDS: readonly ModelId[] = MODELS.filter((m) => m.personInput !== 'box').map((m) => m.id);
 import { modelColour } from '../../render/palette';
@@ -187,6 +188,8 @@ export function BenchmarkView() {
   const progress = useAppStore((s) => s.benchmarkProgress);
   const selected = useAppStore((s) => s.selectedModelIds);
   const activeBackend = useAppStore((s) => s.backend.active);
+  // Twins on a software GPU here (the legacy MediaPipe solutions on SwiftShader) are not added: seconds per image, never chosen.
+  const backendState = useAppStore((s) => s.backend);
   const imageCountAvailable = useAppStore((s) => s.images.filter((im) => im.status === 'ready').length);
   const pushNotice = useAppStore((s) => s.pushNotice);
   // The benchmark runs whole images, where "landmarks given the box" models have no box (the gallery skips them).
@@ -208,7 +211,7 @@ export function BenchmarkView() {
     abort.current = new AbortController();
     try {
       await runBenchmarkSession(controller, {
-        modelIds: twins ? withTwins(modelIds, MODELS) : MODEL_IDS.filter((id) => modelIds.includes(id)),
+        modelIds: twins ? withTwins(modelIds, MODELS).filter((id) => modelIds.includes(id) || autoSkipsRuntime(modelInfo(id).runtime, MODEL_MANIFEST.runtimes, autoRuntimeContext({ backend: backendState })) === null) : MODEL_IDS.filter((id) => modelIds.includes(id)),
         jobModelIds: MODEL_IDS.filter((id) => modelIds.includes(id)),
         backends: BACKENDS.filter((b) => backends.includes(b)),
         imageCount,

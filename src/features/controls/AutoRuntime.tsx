@@ -69,7 +69,7 @@ export function AutoRuntime() {
                 ? `${choice.reason}. Runs ${runs}`
                 : `${choice.reason}. Runs ${runs}, as you chose${on ? '' : ' (Auto is off)'}`;
           return (
-            <li key={group} data-model-id={group} data-runs={chosen.join(' ')} data-fastest={choice?.fastest.modelId ?? ''}>
+            <li key={group} data-group={group} data-runs={chosen.join(' ')} data-fastest={choice?.fastest.modelId ?? ''}>
               {note}
             </li>
           );

@@ -1,5 +1,4 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { parseGroundTruth } from '../../core/coco/parseGroundTruth';
 import type { ZoomView } from '../../core/geometry';
 import { BUILTIN_LAYOUTS, layoutById } from '../../core/layouts';
 import {
@@ -24,12 +23,13 @@ import {
   validateSkeleton,
 } from '../../core/labelling';
 import type { LabelDocument, LabelImage, LabelImageStatus, Visibility } from '../../core/labelling/labelTypes';
-import { decodeForInference } from '../../media/imageFiles';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
+import { scoreAgainstLabels } from '../../store/labelGroundTruth';
 import { canRedoLabels, canUndoLabels } from '../../store/labelSlice';
 import type { ImageItem } from '../../store/types';
 import { downloadBlob, timestampStem } from '../../ui/download';
+import { useDecodedBitmap } from '../../ui/useDecodedBitmap';
 import { useThumbnail } from '../../ui/useThumbnail';
 import { LabelCanvas, MAX_ZOOM_FACTOR } from './LabelCanvas';
 import { LABEL_SHORTCUTS, labelKeyAction, type LabelAction } from './labelKeys';
@@ -107,24 +107,7 @@ function StartLabelling() {
 }
 
 function usePicture(image: ImageItem | undefined) {
-  const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
-  useEffect(() => {
-    if (!image || image.status !== 'ready') return;
-    let cancelled = false;
-    let decoded: ImageBitmap | null = null;
-    void decodeForInference(image.file, image, LABEL_VIEW_MAX_SIDE_PX).then(({ bitmap: b }) => {
-      if (cancelled) b.close();
-      else {
-        decoded = b;
-        setBitmap(b);
-      }
-    });
-    return () => {
-      cancelled = true;
-      decoded?.close();
-      setBitmap(null);
-    };
-  }, [image]);
+  const bitmap = useDecodedBitmap(image, LABEL_VIEW_MAX_SIDE_PX);
   const thumbnail = useThumbnail(bitmap ? null : (image?.thumbnail ?? null));
   return bitmap ?? thumbnail;
 }
@@ -209,6 +192,31 @@ function PrelabelPanel({ doc, image }: { doc: LabelDocument; image: ImageItem })
   );
 }
 
+/** Dropping the labels for a new skeleton or file: asked first, since no undo brings them back. */
+function StartAgain({ doc }: { doc: LabelDocument }) {
+  const restoreLabels = useAppStore((s) => s.restoreLabels);
+  const [asking, setAsking] = useState(false);
+  const persons = Object.values(doc.images).reduce((n, im) => n + im.persons.length, 0);
+  if (!asking)
+    return (
+      <button type="button" className="link-button" onClick={() => setAsking(true)}>
+        Start again with another skeleton or file…
+      </button>
+    );
+  return (
+    <p className="hint" role="alert">
+      This drops the labels of {persons} person{persons === 1 ? '' : 's'} on {Object.keys(doc.images).length} image
+      {Object.keys(doc.images).length === 1 ? '' : 's'}; nothing brings them back (export them first).{' '}
+      <button type="button" onClick={() => restoreLabels(null)}>
+        Drop them and start again
+      </button>{' '}
+      <button type="button" onClick={() => setAsking(false)}>
+        Keep them
+      </button>
+    </p>
+  );
+}
+
 /** Label mode: one image at a time, its persons' keypoints placed, dragged and marked by mouse and keyboard. */
 export function LabelView() {
   const history = useAppStore((s) => s.labelHistory);
@@ -225,7 +233,6 @@ function Labeller({ doc }: { doc: LabelDocument }) {
   const redoLabels = useAppStore((s) => s.redoLabels);
   const canUndo = useAppStore(canUndoLabels);
   const canRedo = useAppStore(canRedoLabels);
-  const setGroundTruth = useAppStore((s) => s.setGroundTruth);
   const pushNotice = useAppStore((s) => s.pushNotice);
   const ready = useMemo(() => images.filter((im) => im.status === 'ready'), [images]);
   const imageIndex = Math.max(0, ready.findIndex((im) => im.name === cursor.fileName));
@@ -329,11 +336,6 @@ function Labeller({ doc }: { doc: LabelDocument }) {
     const summary = exportSummary(doc);
     downloadBlob(new Blob([JSON.stringify(json)], { type: 'application/json' }), `labels-${timestampStem()}.json`);
     pushNotice('export', `Exported ${summary.text}`);
-  };
-  const useAsGroundTruth = () => {
-    const parsed = parseGroundTruth(exportCoco(doc));
-    if (!parsed.value) return pushNotice('evaluation', `The labels cannot be read as ground truth: ${parsed.problems.map((p) => p.message).join('; ')}`);
-    setGroundTruth({ fileName: 'labels made here', sha256: null, dataset: parsed.value, problems: parsed.problems });
   };
 
   if (!image) return <p className="hint">Add images to label.</p>;
@@ -453,10 +455,11 @@ function Labeller({ doc }: { doc: LabelDocument }) {
             <button type="button" onClick={exportLabels}>
               Export COCO keypoints
             </button>
-            <button type="button" onClick={useAsGroundTruth}>
+            <button type="button" onClick={() => scoreAgainstLabels()}>
               Score the models against these labels
             </button>
           </div>
+          <StartAgain doc={doc} />
           <details className="label-shortcuts" open>
             <summary>Keyboard</summary>
             <table>
