@@ -146,7 +146,8 @@ const emptyRow = (modelId, backend, threads, error) => ({
   loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
   overheadRatio: null, decodeP50Ms: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
   tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
-  mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0,
+  runtimeHeapBytesBefore: null, runtimeHeapBytesAfter: null, runtimeGpuObjectsBefore: null, runtimeGpuObjectsAfter: null,
+  mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0, leakCheck: null,
 });
 
 /** The configurations to run, in order: WASM first (all cores, with the leak check), then the others. */

@@ -77,7 +77,21 @@ export interface ModelAdapter {
    * and the warm-up. Absent on other runtimes.
    */
   graphModels?(): GraphModel[];
+  /**
+   * What its runtime holds outside tfjs's tensors (a WASM module's heap, GPU objects), for the benchmark's memory
+   * columns and leak check. Optional: the tfjs runtime's memory is its tensors, counted by tfjs.
+   */
+  runtimeMemory?(): RuntimeMemory;
   dispose(): void;
+}
+
+export interface RuntimeMemory {
+  /** Whose memory: adapters that share one runtime module report the same owner, and it is counted once. */
+  owner: string;
+  /** The runtime's WASM heap, bytes (it only grows, when an allocation does not fit); null where it cannot be read. */
+  heapBytes: number | null;
+  /** GPU objects the runtime keeps alive (WebGL objects, open ImageBitmaps); null where it has none or they are not counted. */
+  gpuObjects: number | null;
 }
 
 export type AdapterFactory = (info: ModelInfo, context: ModelLoadContext) => Promise<ModelAdapter>;

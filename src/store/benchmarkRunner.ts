@@ -1,6 +1,7 @@
 import type { BackendDecision } from '../core/backendDecision';
 import { jobIncompleteness, medianRoundIndex, summariseJob, type JobFigures, type JobRawRequest, type JobTimedRequest } from '../core/benchmarkJob';
 import { executionOf } from '../core/manifest';
+import type { MemoryFacts } from '../core/leakCheck';
 import type { BackendName, ModelId, RuntimeName } from '../core/types';
 import { InferenceClient, fileInput } from '../inference/inferenceClient';
 import { MODEL_MANIFEST, modelInfo } from '../inference/modelCatalogue';
@@ -98,12 +99,24 @@ export interface BenchmarkRow {
   tensorBytesAfter: number | null;
   workerHeapBytesBefore: number | null;
   workerHeapBytesAfter: number | null;
+  /** The model's own runtime's WASM heap (LiteRT, MediaPipe solutions; null on tfjs, whose memory is its tensors). */
+  runtimeHeapBytesBefore: number | null;
+  runtimeHeapBytesAfter: number | null;
+  /** GPU objects that runtime keeps alive (a MediaPipe solution's WebGL objects and open ImageBitmaps). */
+  runtimeGpuObjectsBefore: number | null;
+  runtimeGpuObjectsAfter: number | null;
   mainHeapBytesBefore: number | null;
   mainHeapBytesAfter: number | null;
   /** Main-thread long tasks (> 50 ms) during the throughput batch. */
   longTasks: LongTaskStats | null;
   inferencesMeasured: number;
+  /**
+   * The leak check's own window, after every measured estimate (null when not run): a runtime fills its pools in its
+   * first frames (a MediaPipe solution: a few WebGL textures and a ring of fences), so nothing may grow after that.
+   */
+  leakCheck: { estimates: number; start: MemoryFacts; end: MemoryFacts } | null;
 }
+
 
 /** Backend, with WASM's real thread count (read back from the module); the request only when WASM never started. */
 export function benchmarkConfigLabel(row: Pick<BenchmarkRow, 'backend' | 'wasmThreads' | 'wasmThreadsRequested'>): string {
@@ -215,15 +228,12 @@ class LongTaskRecorder {
   }
 }
 
-interface Sample {
+interface Sample extends MemoryFacts {
   pipelineMs: number;
   modelMs: number;
   rawMs: number | null;
   decodeMs: number;
   decoder: string | null;
-  numTensors: number;
-  tensorBytes: number;
-  workerHeapBytes: number | null;
 }
 
 /** What the worker reported for one request, per model and for the request. */
@@ -269,6 +279,8 @@ async function runRequest(client: InferenceClient, image: BenchmarkImage, modelI
   return { lastPosesAfterMs: lastPosesAtMs - startMs, modelMs, rawMs, networkMs, done: finished };
 }
 
+const memoryFactsOf = ({ numTensors, tensorBytes, workerHeapBytes, runtimeHeapBytes, runtimeGpuObjects }: MemoryFacts): MemoryFacts => ({ numTensors, tensorBytes, workerHeapBytes, runtimeHeapBytes, runtimeGpuObjects });
+
 /** One image through one model. */
 async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: ModelId, measureRaw: boolean, key: string, signal?: AbortSignal): Promise<Sample> {
   const result = await runRequest(client, image, [modelId], measureRaw, key, signal);
@@ -282,6 +294,8 @@ async function runOne(client: InferenceClient, image: BenchmarkImage, modelId: M
     numTensors: result.done.numTensors,
     tensorBytes: result.done.tensorBytes,
     workerHeapBytes: result.done.workerHeapBytes,
+    runtimeHeapBytes: result.done.runtimeHeapBytes,
+    runtimeGpuObjects: result.done.runtimeGpuObjects,
   };
 }
 
@@ -407,7 +421,8 @@ async function benchmarkOne(
     loadMs: null, firstInferenceMs: null, latencyP50Ms: null, latencyP95Ms: null, modelP50Ms: null, rawP50Ms: null,
     overheadRatio: null, decodeP50Ms: null, decoder: null, throughputImagesPerS: null, tensorsBefore: null, tensorsAfter: null,
     tensorBytesBefore: null, tensorBytesAfter: null, workerHeapBytesBefore: null, workerHeapBytesAfter: null,
-    mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0,
+    runtimeHeapBytesBefore: null, runtimeHeapBytesAfter: null, runtimeGpuObjectsBefore: null, runtimeGpuObjectsAfter: null,
+    mainHeapBytesBefore: null, mainHeapBytesAfter: null, longTasks: null, inferencesMeasured: 0, leakCheck: null,
   };
   // A fresh worker per configuration: honest load/first-inference times, and WASM threads can be set.
   const client = new InferenceClient();
@@ -441,6 +456,8 @@ async function benchmarkOne(
     row.tensorsBefore = last?.numTensors ?? null;
     row.tensorBytesBefore = last?.tensorBytes ?? null;
     row.workerHeapBytesBefore = last?.workerHeapBytes ?? null;
+    row.runtimeHeapBytesBefore = last?.runtimeHeapBytes ?? null;
+    row.runtimeGpuObjectsBefore = last?.runtimeGpuObjects ?? null;
     row.mainHeapBytesBefore = mainHeapBytes();
 
     const samples: Sample[] = [];
@@ -473,15 +490,20 @@ async function benchmarkOne(
     row.throughputImagesPerS = (options.imageCount * 1000) / (performance.now() - batchStartMs);
     row.longTasks = longTasks.stop();
     let inferences = WARM_RUNS + 2 * options.imageCount;
-    for (let i = 0; i < (options.leakCheckInferences ?? 0); i++) {
+    const leakStart = last as Sample | null;
+    const leakEstimates = options.leakCheckInferences ?? 0;
+    for (let i = 0; i < leakEstimates; i++) {
       if (i % 10 === 0) progress(`${info.displayName} on ${on}: leak check ${i + 1} of ${options.leakCheckInferences}`);
       last = await runOne(client, imageAt(i), modelId, false, `bench:leak:${i}`, signal);
       inferences++;
     }
     const final = last as Sample | null;
+    if (leakEstimates > 0 && leakStart && final) row.leakCheck = { estimates: leakEstimates, start: memoryFactsOf(leakStart), end: memoryFactsOf(final) };
     row.tensorsAfter = final?.numTensors ?? null;
     row.tensorBytesAfter = final?.tensorBytes ?? null;
     row.workerHeapBytesAfter = final?.workerHeapBytes ?? null;
+    row.runtimeHeapBytesAfter = final?.runtimeHeapBytes ?? null;
+    row.runtimeGpuObjectsAfter = final?.runtimeGpuObjects ?? null;
     row.mainHeapBytesAfter = mainHeapBytes();
     row.inferencesMeasured = inferences;
     row.status = 'ok';

@@ -88,6 +88,10 @@ describe('benchmark view', () => {
     expect(liteRt.latencyP50Ms, 'LiteRT: pipeline p50 vs its network p50').toBeGreaterThan(liteRt.rawP50Ms!);
     const liteRtRow = view.locator('tr[data-model-id="blazepose-lite-litert"]');
     expect(await liteRtRow.locator('td').first().textContent()).toBe(`wasm ×${report.hardwareConcurrency}`);
+    // Its memory outside tfjs, LiteRT's WASM heap, is in the table; a tfjs row has none (its memory is its tensors).
+    expect(liteRt.runtimeHeapBytesBefore).toBeGreaterThan(0);
+    expect(await liteRtRow.locator('td[data-stat=runtime-memory]').textContent()).toBe(`${(liteRt.runtimeHeapBytesBefore! / 1e6).toFixed(1)} → ${(liteRt.runtimeHeapBytesAfter! / 1e6).toFixed(1)}`);
+    expect(await row.locator('td[data-stat=runtime-memory]').textContent()).toBe('—');
     // Fastest runtime × backend for BlazePose lite: the lower p50 of its two rows, with both figures in the reason.
     const tfjsLite = report.rows.find((r) => r.modelId === 'blazepose-lite')!;
     const expectedFastest = liteRt.latencyP50Ms! < tfjsLite.latencyP50Ms! ? liteRt : tfjsLite;

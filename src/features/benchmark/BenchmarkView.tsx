@@ -3,6 +3,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { BackendName, ModelId } from '../../core/types';
 import { defaultWasmThreads } from '../../core/backendDecision';
 import { autoSkipsRuntime, fastestPerModel, selectFastest, withTwins, type FastestChoice } from '../../core/fastestRuntime';
+import { leakCheckSentence, leakGrowth } from '../../core/leakCheck';
 import { autoRuntimeContext } from '../../store/autoRuntime';
 import { MODELS, MODEL_IDS, MODEL_MANIFEST, modelInfo } from '../../inference/modelCatalogue';
 
@@ -180,6 +181,25 @@ function FastestSection({ choices }: { choices: FastestChoice[] }) {
   );
 }
 
+/** The leak check's verdict per row: whether anything the worker holds grew over its extra estimates. */
+function LeakSection({ rows }: { rows: BenchmarkRow[] }) {
+  return (
+    <div className="benchmark-leaks" data-testid="benchmark-leaks">
+      <h3>Leak check</h3>
+      <ul>
+        {rows.map((r, index) =>
+          r.leakCheck ? (
+            <li key={`${index}-${r.modelId}`} data-model-id={r.modelId} data-grew={leakGrowth(r.leakCheck.start, r.leakCheck.end).length > 0}>
+              {r.displayName} ({configLabel(r)}): {leakCheckSentence(r.leakCheck.estimates, r.leakCheck.start, r.leakCheck.end)}
+            </li>
+          ) : null,
+        )}
+      </ul>
+      <p className="hint">Tensors, the runtime&apos;s WASM heap and its GPU objects after the last measured image against after the extra ones.</p>
+    </div>
+  );
+}
+
 /** In-app benchmark: every chosen model × backend through the real pipeline on the user's images. */
 export function BenchmarkView() {
   const controller = useController();
@@ -307,6 +327,9 @@ export function BenchmarkView() {
                 <th scope="col">Images/s</th>
                 <th scope="col">Tensors before → after</th>
                 <th scope="col">Worker tensor MB</th>
+                <th scope="col" title="The model's own runtime outside tfjs (LiteRT, MediaPipe solutions): its WASM heap, and the GPU objects it keeps alive (WebGL objects, open ImageBitmaps)">
+                  Runtime heap MB · GPU objects
+                </th>
                 <th scope="col">Long tasks</th>
               </tr>
             </thead>
@@ -317,7 +340,7 @@ export function BenchmarkView() {
                   <td title={r.executionDetail ?? undefined}>{configLabel(r)}</td>
                   <td data-stat="runtime">{r.runtime}</td>
                   {r.status === 'failed' ? (
-                    <td colSpan={10} className="error">
+                    <td colSpan={11} className="error">
                       {r.error}
                     </td>
                   ) : (
@@ -335,6 +358,10 @@ export function BenchmarkView() {
                       <td>
                         {MB(r.tensorBytesBefore)} → {MB(r.tensorBytesAfter)}
                       </td>
+                      <td data-stat="runtime-memory">
+                        {r.runtimeHeapBytesBefore === null && r.runtimeGpuObjectsBefore === null ? '—' : `${MB(r.runtimeHeapBytesBefore)} → ${MB(r.runtimeHeapBytesAfter)}`}
+                        {r.runtimeGpuObjectsBefore !== null && ` · ${r.runtimeGpuObjectsBefore} → ${r.runtimeGpuObjectsAfter ?? '—'}`}
+                      </td>
                       <td>{r.longTasks ? `${r.longTasks.count} (max ${r.longTasks.maxMs.toFixed(0)} ms)` : 'n/a'}</td>
                     </>
                   )}
@@ -342,6 +369,7 @@ export function BenchmarkView() {
               ))}
             </tbody>
           </table>
+          {report.rows.some((r) => r.leakCheck) && <LeakSection rows={report.rows} />}
           {fastest.length > 0 && <FastestSection choices={fastest} />}
           {report.job && <JobSection report={report} job={report.job} />}
           {chart && (

@@ -4,7 +4,7 @@ import type { Keypoint, ModelInfo, Pose, WorldKeypoint } from '../../core/types'
 import type { AdapterFactory, AdapterFamily } from '../modelAdapter';
 import { configFile, onlyConfigFields } from '../modelConfig';
 import { rootOf, type RgbImage } from '../rgbImage';
-import { LITERT_RUNTIME, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
+import { LITERT_RUNTIME, liteRtMemory, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
 
 /**
  * BlazePose (MediaPipe's pose detector + lite/full/heavy landmark network) on LiteRT.js, with our own pre- and
@@ -240,6 +240,7 @@ export const loadBlazePoseLiteRt: AdapterFactory = async (info, context) => {
   return {
     info,
     runtime: LITERT_RUNTIME,
+    runtimeMemory: liteRtMemory,
     async estimate(image, options) {
       const { widthPx, heightPx } = image;
       let networkMs = 0;

@@ -62,6 +62,7 @@ export const BLAZEPOSE_SOLUTION_FAMILY: AdapterFamily = {
         }
         return { poses: [pose] };
       },
+      runtimeMemory: () => solution.memory(),
       dispose: () => solution.dispose(),
     };
   },

@@ -4,7 +4,7 @@ import type { Keypoint, ModelInfo, Pose } from '../../core/types';
 import type { AdapterFamily, ModelLoadContext } from '../modelAdapter';
 import { configBoolean, configFile, configNumber, onlyConfigFields } from '../modelConfig';
 import { rootOf, type RgbImage } from '../rgbImage';
-import { LITERT_RUNTIME, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
+import { LITERT_RUNTIME, liteRtMemory, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
 
 /**
  * MediaPipe Face Mesh (468 points) on LiteRT.js:
@@ -321,6 +321,7 @@ export const FACE_MESH_LITERT_FAMILY: AdapterFamily = {
     return {
       info,
       runtime: LITERT_RUNTIME,
+      runtimeMemory: liteRtMemory,
       async estimate(image) {
         const { detections, networkMs: detectorMs } = await stages.detect(image);
         let networkMs = detectorMs;

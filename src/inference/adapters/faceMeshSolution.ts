@@ -55,6 +55,7 @@ export const FACE_MESH_SOLUTION_FAMILY: AdapterFamily = {
         }));
         return { poses };
       },
+      runtimeMemory: () => solution.memory(),
       dispose: () => solution.dispose(),
     };
   },

@@ -4,7 +4,7 @@ import type { Keypoint, ModelInfo, Pose, WorldKeypoint } from '../../core/types'
 import type { AdapterFamily, ModelLoadContext } from '../modelAdapter';
 import { configFile, configNumber, configString, onlyConfigFields } from '../modelConfig';
 import { rootOf, type RgbImage } from '../rgbImage';
-import { LITERT_RUNTIME, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
+import { LITERT_RUNTIME, liteRtMemory, loadLiteRtModel, readerWithProgress, type LiteRtModel } from '../runtimes/litert';
 
 /**
  * MediaPipe Hands (palm detector + hand landmark lite/full) on LiteRT.js: MediaPipe's own .tflite networks from
@@ -412,6 +412,7 @@ export const MEDIAPIPE_HANDS_LITERT_FAMILY: AdapterFamily = {
     return {
       info,
       runtime: LITERT_RUNTIME,
+      runtimeMemory: liteRtMemory,
       async estimate(image) {
         const { palms, networkMs: detectorMs } = await stages.detect(image);
         let networkMs = detectorMs;

@@ -74,6 +74,7 @@ export const MEDIAPIPE_HANDS_SOLUTION_FAMILY: AdapterFamily = {
         });
         return { poses };
       },
+      runtimeMemory: () => solution.memory(),
       dispose: () => solution.dispose(),
     };
   },

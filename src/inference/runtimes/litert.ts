@@ -7,7 +7,7 @@
  */
 import { getGlobalLiteRt, loadAndCompile, loadLiteRt, Tensor, type CompiledModel } from '@litertjs/core';
 import type { ModelInfo } from '../../core/types';
-import type { ModelLoadContext } from '../modelAdapter';
+import type { ModelLoadContext, RuntimeMemory } from '../modelAdapter';
 
 export const LITERT_RUNTIME = 'litert';
 
@@ -155,4 +155,9 @@ export function liteRtHeapBytes(): number | null {
   } catch {
     return null;
   }
+}
+
+/** The LiteRT module's memory, one for every LiteRT model of this thread (hence one owner); it holds no GPU objects here (XNNPACK). */
+export function liteRtMemory(): RuntimeMemory {
+  return { owner: 'litert', heapBytes: liteRtHeapBytes(), gpuObjects: null };
 }

@@ -11,10 +11,10 @@
  * Browser only: Node has no WebGL (and no Worker/OffscreenCanvas), so loading fails there, saying so.
  */
 import type { ModelInfo } from '../../core/types';
-import type { EstimateOptions, ModelLoadContext } from '../modelAdapter';
+import type { EstimateOptions, ModelLoadContext, RuntimeMemory } from '../modelAdapter';
 import type { RgbImage } from '../rgbImage';
 import { readerWithProgress } from './litert';
-import type { SolutionReply, SolutionRequest } from './solutionProtocol';
+import type { SolutionMemory, SolutionReply, SolutionRequest } from './solutionProtocol';
 import { solutionWorkerMain } from './solutionWorkerMain';
 
 export const MEDIAPIPE_SOLUTIONS_RUNTIME = 'mediapipe-solutions';
@@ -48,6 +48,8 @@ export interface SolutionRun {
 export interface Solution {
   /** One estimate at a time (queued): the solution's graph is a single stream. */
   estimate(image: RgbImage, options: EstimateOptions): Promise<SolutionRun>;
+  /** Its worker's WASM heap and live GPU objects as of its last estimate (the worker counts them; null before one). */
+  memory(): RuntimeMemory;
   dispose(): void;
 }
 
@@ -84,6 +86,7 @@ export async function loadSolution(info: ModelInfo, context: ModelLoadContext, s
   let nextId = 1;
   let dead: Error | null = null;
   let settleInit: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  let lastMemory: SolutionMemory | null = null;
 
   const fail = (error: Error) => {
     dead ??= error;
@@ -102,7 +105,10 @@ export async function loadSolution(info: ModelInfo, context: ModelLoadContext, s
     } else {
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
-      if (reply.type === 'result') entry?.resolve({ fields: reply.fields, ms: reply.ms });
+      if (reply.type === 'result') {
+        lastMemory = reply.memory;
+        entry?.resolve({ fields: reply.fields, ms: reply.ms });
+      }
       else entry?.reject(new Error(`${info.id}: ${reply.message}`));
     }
   };
@@ -155,6 +161,7 @@ export async function loadSolution(info: ModelInfo, context: ModelLoadContext, s
       queue = run.catch(() => undefined);
       return run;
     },
+    memory: () => ({ owner: info.id, heapBytes: lastMemory?.heapBytes ?? null, gpuObjects: lastMemory?.gpuObjects ?? null }),
     dispose,
   };
 }

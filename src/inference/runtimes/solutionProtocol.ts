@@ -39,5 +39,14 @@ export type SolutionReply =
       ms: number;
       /** False when the solution called no results listener for this image. */
       gotResults: boolean;
+      /** What the solution holds after this image (its WASM heap, its live GPU objects): the leak check's figures. */
+      memory: SolutionMemory;
     }
   | { type: 'error'; id: number; message: string };
+
+export interface SolutionMemory {
+  /** Bytes of the solution's WASM memory; null when the worker saw no WebAssembly.Memory made. */
+  heapBytes: number | null;
+  /** WebGL objects created and not deleted (textures, buffers, framebuffers, programs, …) plus open ImageBitmaps. */
+  gpuObjects: number;
+}

@@ -14,7 +14,7 @@
  * This function is turned into the worker's source with `Function.prototype.toString` (mediapipeSolutions.ts), so it
  * must not use anything from outside its own body (no imports, no module-level names; types are erased).
  */
-import type { SolutionReply, SolutionRequest } from './solutionProtocol';
+import type { SolutionMemory, SolutionReply, SolutionRequest } from './solutionProtocol';
 
 export function solutionWorkerMain(): void {
   interface SolutionObject {
@@ -74,6 +74,72 @@ export function solutionWorkerMain(): void {
     }
   };
   scope.XMLHttpRequest = undefined;
+
+  /**
+   * What the solution keeps alive, counted from outside it for the benchmark's leak check: the WebAssembly.Memory its
+   * module makes (seen through WebAssembly.instantiate*, which only grows) and every WebGL object and ImageBitmap it
+   * creates minus those it deletes or closes. Counting wraps the constructors' prototypes before the solution loads,
+   * so it sees the solution's own calls; the wrappers only count and call through.
+   */
+  const memories: WebAssembly.Memory[] = [];
+  const keepMemories = (values: unknown[]) => {
+    for (const value of values) if (value instanceof WebAssembly.Memory && !memories.includes(value)) memories.push(value);
+  };
+  const seeInstance = (instance: WebAssembly.Instance, imports: WebAssembly.Imports | undefined) =>
+    keepMemories([...Object.values(instance.exports), ...Object.values(imports ?? {}).flatMap((module) => Object.values(module as Record<string, unknown>))]);
+  const wasm = WebAssembly as unknown as Record<'instantiate' | 'instantiateStreaming', (source: unknown, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance | WebAssembly.WebAssemblyInstantiatedSource>>;
+  for (const name of ['instantiate', 'instantiateStreaming'] as const) {
+    const own = wasm[name];
+    if (typeof own !== 'function') continue;
+    wasm[name] = async (source, imports) => {
+      const made = await own.call(WebAssembly, source, imports);
+      seeInstance(made instanceof WebAssembly.Instance ? made : made.instance, imports);
+      return made;
+    };
+  }
+  let gpuObjects = 0;
+  const alive = new WeakSet<object>();
+  const made = (object: unknown) => {
+    if (object && typeof object === 'object' && !alive.has(object)) {
+      alive.add(object);
+      gpuObjects++;
+    }
+    return object;
+  };
+  const gone = (object: unknown) => {
+    if (object && typeof object === 'object' && alive.has(object)) {
+      alive.delete(object);
+      gpuObjects--;
+    }
+  };
+  const wrap = (target: Record<string, unknown> | undefined, name: string, after: (result: unknown, args: unknown[]) => unknown) => {
+    const own = target?.[name];
+    if (typeof own !== 'function') return;
+    target![name] = function (this: unknown, ...args: unknown[]) {
+      return after(own.apply(this, args), args);
+    };
+  };
+  const glPairs = ['Buffer', 'Framebuffer', 'Program', 'Renderbuffer', 'Shader', 'Texture', 'VertexArray', 'Query', 'Sampler', 'TransformFeedback'];
+  for (const context of [scope.WebGL2RenderingContext, scope.WebGLRenderingContext] as ({ prototype: Record<string, unknown> } | undefined)[]) {
+    const proto = context?.prototype;
+    for (const kind of glPairs) {
+      wrap(proto, `create${kind}`, made);
+      wrap(proto, `delete${kind}`, (result, args) => (gone(args[0]), result));
+    }
+    wrap(proto, 'fenceSync', made);
+    wrap(proto, 'deleteSync', (result, args) => (gone(args[0]), result));
+  }
+  wrap(scope.OffscreenCanvas ? (scope.OffscreenCanvas as { prototype: Record<string, unknown> }).prototype : undefined, 'transferToImageBitmap', made);
+  wrap(scope, 'createImageBitmap', (result) => (result as Promise<unknown>).then(made));
+  const bitmapPrototype = (scope.ImageBitmap as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+  const ownClose = bitmapPrototype?.close;
+  if (bitmapPrototype && typeof ownClose === 'function') {
+    bitmapPrototype.close = function (this: object) {
+      gone(this);
+      return (ownClose as () => void).call(this);
+    };
+  }
+  const memoryNow = (): SolutionMemory => ({ heapBytes: memories.length ? memories.reduce((sum, memory) => sum + memory.buffer.byteLength, 0) : null, gpuObjects });
 
   const plain = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
 
@@ -236,7 +302,7 @@ export function solutionWorkerMain(): void {
     lastFound = foundAny(results, resultFields);
     const fields: Record<string, unknown> = {};
     for (const field of resultFields) fields[field] = plain(results?.[field]);
-    return { type: 'result', id: request.id, fields, ms, gotResults: results !== null };
+    return { type: 'result', id: request.id, fields, ms, gotResults: results !== null, memory: memoryNow() };
   }
 
   scope.onmessage = (event) => {

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-converter';
 import type { BackendName, ModelId } from '../../core/types';
 import { backendGpuLost, chooseBackend, watchBackendLoss } from '../backends';
 import { bitmapToRgba, decodeFileForInference, rgbaToRgbImage, type InferencePixels } from '../inputPixels';
-import type { ModelAdapter, ModelFileReader } from '../modelAdapter';
+import type { ModelAdapter, ModelFileReader, RuntimeMemory } from '../modelAdapter';
 import { manifestFiles, verifyingReader } from '../modelFileCheck';
 import { MODELS, modelInfo, runtimeThreads } from '../modelRegistry';
 import { loadModelAdapter, runPipeline, warmUpAdapter } from '../pipeline';
@@ -48,6 +48,8 @@ class NotLoaded extends Error {}
 let activeBackend: BackendName | null = null;
 /** Resident models on the active backend. */
 const adapters = new Map<ModelId, Promise<ModelAdapter>>();
+/** Each load that finished, by its entry in `adapters` (memory facts read the loaded ones without awaiting). */
+const loadedAdapters = new WeakMap<Promise<ModelAdapter>, ModelAdapter>();
 /**
  * Work runs strictly one item at a time (tfjs has one active backend that models share), but
  * messages jump ahead of queued model loads: an image for a model that is already loaded does not
@@ -113,10 +115,21 @@ const fetchedModelFiles: ModelFileReader = {
 /** Every fetched weight file is checked against the manifest's sha256 before a model is built from it. */
 const fetchModelFiles = verifyingReader(fetchedModelFiles, manifestFiles(MODELS));
 
-function memoryFacts(): { numTensors: number; tensorBytes: number; workerHeapBytes: number | null } {
+function memoryFacts(): { numTensors: number; tensorBytes: number; workerHeapBytes: number | null; runtimeHeapBytes: number | null; runtimeGpuObjects: number | null } {
   const { numTensors, numBytes } = tf.memory();
   const heap = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-  return { numTensors, tensorBytes: numBytes, workerHeapBytes: heap ? heap.usedJSHeapSize : null };
+  return { numTensors, tensorBytes: numBytes, workerHeapBytes: heap ? heap.usedJSHeapSize : null, ...runtimeMemoryFacts() };
+}
+
+/** The loaded adapters' own runtime memory, each owner once (LiteRT's models share one module). */
+function runtimeMemoryFacts(): { runtimeHeapBytes: number | null; runtimeGpuObjects: number | null } {
+  const owners = new Map<string, RuntimeMemory>();
+  for (const pending of adapters.values()) {
+    const memory = loadedAdapters.get(pending)?.runtimeMemory?.();
+    if (memory) owners.set(memory.owner, memory);
+  }
+  const sum = (values: (number | null)[]) => (values.some((v) => v !== null) ? values.reduce<number>((total, v) => total + (v ?? 0), 0) : null);
+  return { runtimeHeapBytes: sum([...owners.values()].map((m) => m.heapBytes)), runtimeGpuObjects: sum([...owners.values()].map((m) => m.gpuObjects)) };
 }
 
 function disposeAll(): void {
@@ -145,6 +158,7 @@ async function loadModel(requestId: number, modelId: ModelId, backend: BackendNa
   const superseded = () => adapters.get(modelId) !== pending;
   try {
     const adapter = await pending;
+    loadedAdapters.set(pending, adapter);
     if (superseded()) return null;
     const loadMs = performance.now() - startMs;
     const warmupStartMs = performance.now();

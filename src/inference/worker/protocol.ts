@@ -120,6 +120,10 @@ export type FromWorker =
       tensorBytes: number;
       /** The worker's JS heap, when the browser exposes it (Chrome's performance.memory). */
       workerHeapBytes: number | null;
+      /** The WASM heaps of the loaded models' own runtimes (LiteRT, MediaPipe solutions), each counted once; null: none. */
+      runtimeHeapBytes: number | null;
+      /** GPU objects those runtimes keep alive (WebGL objects, open ImageBitmaps); null: none counts them. */
+      runtimeGpuObjects: number | null;
     };
 
 export type ToWorkerType = ToWorker['type'];
