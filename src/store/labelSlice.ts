@@ -19,7 +19,8 @@ export interface LabelSlice {
   /** Starts labelling with `doc` (a new skeleton, an import): the undo list starts again. */
   startLabelling: (doc: LabelDocument) => void;
   /** One edit: the new document becomes current and undoable; the same document (nothing changed) is no step. */
-  editLabels: (edit: (doc: LabelDocument) => LabelDocument) => void;
+  /** One undoable edit; edits in a row with the same `mergeKey` are one undo step (see labelHistory's commit). */
+  editLabels: (edit: (doc: LabelDocument) => LabelDocument, mergeKey?: string) => void;
   undoLabels: () => void;
   redoLabels: () => void;
   setLabelCursor: (patch: Partial<LabelCursor>) => void;
@@ -41,11 +42,11 @@ export const createLabelSlice: StateCreator<LabelSlice, [], [], LabelSlice> = (s
   prelabelSource: null,
   prelabelThreshold: DEFAULT_PRELABEL_THRESHOLD,
   startLabelling: (doc) => set({ labelHistory: startHistory(doc) }),
-  editLabels: (edit) =>
+  editLabels: (edit, mergeKey) =>
     set((s) => {
       if (!s.labelHistory) return {};
       const next = edit(s.labelHistory.present);
-      return next === s.labelHistory.present ? {} : { labelHistory: commit(s.labelHistory, next) };
+      return next === s.labelHistory.present ? {} : { labelHistory: commit(s.labelHistory, next, undefined, mergeKey) };
     }),
   undoLabels: () => set((s) => (s.labelHistory && canUndo(s.labelHistory) ? { labelHistory: undo(s.labelHistory) } : {})),
   redoLabels: () => set((s) => (s.labelHistory && canRedo(s.labelHistory) ? { labelHistory: redo(s.labelHistory) } : {})),

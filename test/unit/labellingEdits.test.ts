@@ -218,6 +218,33 @@ describe('history', () => {
     expect(undo(h).present).toBe(a);
   });
 
+  it('joins a run of edits with the same merge key into one undo step, and starts a new one after another edit or an undo', () => {
+    const { doc, key } = withPerson();
+    let h = startHistory(doc);
+    const first = setVisibility(doc, IMAGE.fileName, key, 0, 2);
+    h = commit(h, first);
+    let moved = first;
+    for (let i = 1; i <= 10; i++) {
+      moved = moveKeypoint(moved, IMAGE.fileName, key, 0, { x: 100 + i, y: 60 });
+      h = commit(h, moved, undefined, 'nudge:0');
+    }
+    expect(h.present).toBe(moved);
+    expect(h.past).toHaveLength(2);
+    expect(undo(h).present).toBe(first);
+    // Another key, then the first again: three separate steps.
+    const other = moveKeypoint(moved, IMAGE.fileName, key, 1, { x: 5, y: 5 });
+    h = commit(h, other, undefined, 'nudge:1');
+    const again = moveKeypoint(other, IMAGE.fileName, key, 0, { x: 90, y: 60 });
+    h = commit(h, again, undefined, 'nudge:0');
+    expect(h.past).toHaveLength(4);
+    // After an undo the same key does not merge into the step the undo brought back.
+    h = undo(h);
+    const afterUndo = moveKeypoint(h.present, IMAGE.fileName, key, 0, { x: 80, y: 60 });
+    h = commit(h, afterUndo, undefined, 'nudge:1');
+    expect(h.past).toHaveLength(4);
+    expect(undo(h).present).toBe(other);
+  });
+
   it('records no step for the same document', () => {
     const h = startHistory(emptyDocument(skeleton));
     expect(commit(h, h.present)).toBe(h);

@@ -16,11 +16,17 @@ export function startHistory(doc: LabelDocument): LabelHistory {
   return { past: [], present: doc, future: [] };
 }
 
-/** `doc` becomes the present, undoable; the redo list is dropped. No step when `doc` is the present itself. */
-export function commit(history: LabelHistory, doc: LabelDocument, limit: number = HISTORY_LIMIT): LabelHistory {
+/**
+ * `doc` becomes the present, undoable; the redo list is dropped. No step when `doc` is the present itself. With a
+ * `mergeKey` equal to the one that made the present, `doc` replaces the present instead: one undo takes back the
+ * whole run (ten presses of a nudge key are one move, not ten steps).
+ */
+export function commit(history: LabelHistory, doc: LabelDocument, limit: number = HISTORY_LIMIT, mergeKey?: string): LabelHistory {
   if (doc === history.present) return history;
+  const keyed = mergeKey === undefined ? {} : { mergeKey };
+  if (mergeKey !== undefined && history.mergeKey === mergeKey && history.future.length === 0 && history.past.length > 0) return { past: history.past, present: doc, future: [], ...keyed };
   const past = [...history.past, history.present];
-  return { past: past.length > limit ? past.slice(past.length - limit) : past, present: doc, future: [] };
+  return { past: past.length > limit ? past.slice(past.length - limit) : past, present: doc, future: [], ...keyed };
 }
 
 export const canUndo = (history: LabelHistory) => history.past.length > 0;

@@ -133,6 +133,8 @@ export interface LabelHistory {
   past: readonly LabelDocument[];
   present: LabelDocument;
   future: readonly LabelDocument[];
+  /** What made the present, when later steps of the same kind join it as one undo step (a run of keyboard nudges). */
+  mergeKey?: string;
 }
 
 /** How much of one source's pre-labels the labeller kept, per keypoint that either side labelled. */

@@ -26,6 +26,8 @@ export interface LabelCanvasProps {
   onPlace: (pointImagePx: { x: number; y: number }) => void;
   onBox: (personKey: string | null, box: LabelBox) => void;
   heightCssPx: number;
+  /** Set to the image → CSS pixel scale (zoom included) at every draw, for steps given on screen (keyboard nudges). */
+  scaleRef?: { current: number };
 }
 
 type Drag =
@@ -62,6 +64,10 @@ export function LabelCanvas(props: LabelCanvasProps) {
   const box = { width: Math.max(1, widthCssPx), height: heightCssPx };
   const fit = fitImage(imageSizePx, box);
   const transform: ImageToCanvas = zoom ? zoomedTransform(fit, zoom, box, imageSizePx) : fit;
+  const { scaleRef } = props;
+  useLayoutEffect(() => {
+    if (scaleRef) scaleRef.current = transform.scale;
+  });
 
   useEffect(() => {
     const canvas = canvasRef.current;

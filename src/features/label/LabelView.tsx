@@ -27,6 +27,7 @@ import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
 import { scoreAgainstLabels } from '../../store/labelGroundTruth';
 import { canRedoLabels, canUndoLabels } from '../../store/labelSlice';
+import { pushNoticeOnce } from '../../store/noticeOnce';
 import type { ImageItem } from '../../store/types';
 import { downloadBlob, timestampStem } from '../../ui/download';
 import { useDecodedBitmap } from '../../ui/useDecodedBitmap';
@@ -257,13 +258,23 @@ function Labeller({ doc }: { doc: LabelDocument }) {
     setZoom(null);
     setDrawingBox(false);
   };
-  const edit = (fn: (d: LabelDocument) => LabelDocument) => {
-    if (image) editLabels((d) => fn(onImage(d, image)));
+  const edit = (fn: (d: LabelDocument) => LabelDocument, mergeKey?: string) => {
+    if (image) editLabels((d) => fn(onImage(d, image)), mergeKey);
   };
+  /** The next image still to do after this one (wrapping round), or -1. */
+  const nextTodoIndex = () => {
+    for (let step = 1; step < ready.length; step++) {
+      const i = (imageIndex + step) % ready.length;
+      if ((doc.images[ready[i]!.name]?.status ?? 'todo') === 'todo') return i;
+    }
+    return -1;
+  };
+  // The canvas's image → screen scale (zoom included) as last drawn: a nudge is a step on screen.
+  const scaleRef = useRef(1);
   const setCurrentVisibility = (v: Visibility) => {
     if (image && person) edit((d) => setVisibility(d, image.name, person.key, keypointIndex, v));
   };
-  const act = (action: LabelAction) => {
+  const act = (action: LabelAction, stepCssPx?: { x: number; y: number }) => {
     const keypointCount = doc.skeleton.keypointNames.length;
     const personIndex = person ? persons.indexOf(person) : -1;
     switch (action) {
@@ -281,14 +292,32 @@ function Labeller({ doc }: { doc: LabelDocument }) {
         return goToImage(imageIndex + 1);
       case 'previousImage':
         return goToImage(imageIndex - 1);
+      case 'nextTodoImage': {
+        const next = nextTodoIndex();
+        return next >= 0 ? goToImage(next) : pushNoticeOnce('evaluation', 'Label mode: every other image is done or skipped.');
+      }
+      case 'nudge': {
+        if (!image || !person || !stepCssPx || (person.keypoints[keypointIndex]?.v ?? 0) === 0) return;
+        const dx = stepCssPx.x / scaleRef.current, dy = stepCssPx.y / scaleRef.current;
+        // Read from the document the edit gets, not this render's: key repeat can outrun renders.
+        return edit((d) => {
+          const k = d.images[image.name]?.persons.find((p) => p.key === person.key)?.keypoints[keypointIndex];
+          return k ? moveKeypoint(d, image.name, person.key, keypointIndex, { x: k.x + dx, y: k.y + dy }) : d;
+        }, `nudge:${image.name}:${person.key}:${keypointIndex}`);
+      }
       case 'visible':
         return setCurrentVisibility(2);
       case 'occluded':
         return setCurrentVisibility(1);
       case 'absent':
         return setCurrentVisibility(0);
-      case 'acceptImage':
-        return image && edit((d) => acceptImage(d, image.name));
+      case 'acceptImage': {
+        if (!image) return;
+        const next = nextTodoIndex();
+        edit((d) => acceptImage(d, image.name));
+        if (next >= 0) goToImage(next);
+        return;
+      }
       case 'skipImage':
         return image && edit((d) => setImageStatus(d, image.name, 'skipped'));
       case 'drawBox':
@@ -321,10 +350,10 @@ function Labeller({ doc }: { doc: LabelDocument }) {
     window.addEventListener(
       'keydown',
       (event) => {
-        const action = labelKeyAction(event);
-        if (action === null) return;
+        const press = labelKeyAction(event);
+        if (press === null) return;
         event.preventDefault();
-        actRef.current(action);
+        actRef.current(press.action, press.stepCssPx);
       },
       { signal: abort.signal },
     );
@@ -392,6 +421,7 @@ function Labeller({ doc }: { doc: LabelDocument }) {
           zoom={zoom}
           onZoom={setZoom}
           heightCssPx={560}
+          scaleRef={scaleRef}
           onSelect={(personKey, index) => setCursor({ fileName: image.name, personKey, keypointIndex: index ?? keypointIndex })}
           onMoveKeypoint={(personKey, index, point) => edit((d) => moveKeypoint(d, image.name, personKey, index, point))}
           onPlace={(point) => {
