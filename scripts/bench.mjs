@@ -14,6 +14,7 @@ import { chromiumVersion, fixtureImages, launchBrowser, pageFacts, runCommand, s
 import { QUICK_MODELS, parseArgs, USAGE } from './bench/args.mjs';
 import { runBrowserBenchmark } from './bench/browserBench.mjs';
 import { measureFirstKeypoints } from './bench/firstKeypoints.mjs';
+import { runLabelScale } from './bench/labelRun.mjs';
 import { runScale, writeScaleImages } from './bench/scaleRun.mjs';
 import { runWebcamSoak } from './bench/webcamSoak.mjs';
 import { measureCli, measureEvaluation } from './bench/nodeMeasures.mjs';
@@ -172,6 +173,21 @@ async function main() {
       } catch (error) {
         result.scale = { error: error instanceof Error ? error.message : String(error) };
         log(`scale: FAILED: ${result.scale.error}`);
+      } finally {
+        if (written) rmSync(written.dir, { recursive: true, force: true });
+      }
+      save();
+    }
+    if (options.label > 0) {
+      let written = null;
+      try {
+        written = await writeScaleImages({ fixturesDir: FIXTURES, count: options.label, megapixels: options.labelMegapixels, log });
+        const label = await runLabelScale({ context: browser.context, url: server.url, imagePaths: written.paths, modelId: options.scaleModels[0], presses: 30, timeoutS: options.scaleTimeoutS, log });
+        result.labelScale = { ...label, widthPx: written.widthPx, heightPx: written.heightPx };
+        log(`label run: nudge → paint median ${label.nudgeToPaint.medianMs?.toFixed(1)} ms (max ${label.nudgeToPaint.maxMs?.toFixed(1)}), next image ${label.nextImageToPaint.medianMs?.toFixed(1)} ms, save ${label.saveOneEdit.medianMs?.toFixed(1)} ms`);
+      } catch (error) {
+        result.labelScale = { error: error instanceof Error ? error.message : String(error) };
+        log(`label run: FAILED: ${result.labelScale.error}`);
       } finally {
         if (written) rmSync(written.dir, { recursive: true, force: true });
       }

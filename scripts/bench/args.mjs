@@ -27,6 +27,8 @@ export const USAGE = `Usage: node scripts/bench.mjs [options]   (npm run bench -
   --scale-megapixels M  Size of the scale run's photos (default 12)
   --scale-models a,b    Models of the scale run (default ${QUICK_MODELS[0]})
   --scale-timeout S     Seconds the scale run may take (default 7200)
+  --label N             Also the label run: N photos in Label mode, pre-labelled with the first --scale-models model; times the tab, pre-labelling them all, a nudge, the next image, an accept and a save (default 0 = skip)
+  --label-megapixels M  Size of the label run's photos (default 2)
   --webcam-frames N     Also the webcam soak: the live mode on Chromium's fake camera for N frames, tensors and heap at the start and the end (default 0 = skip; issue 10.8 asks for 10000)
   --row-timeout S       Seconds one model × backend row may take before it is abandoned (default 600)
   --first-runs N        Repeats of the "first keypoints" page-load measurement (default 3)
@@ -72,6 +74,8 @@ export function parseArgs(argv, cores = availableParallelism()) {
       case '--scale-megapixels': given.scaleMegapixels = positiveInt(value(), arg); break;
       case '--scale-models': given.scaleModels = list(value(), arg); break;
       case '--scale-timeout': given.scaleTimeoutS = positiveInt(value(), arg); break;
+      case '--label': given.label = positiveInt(value(), arg, { allowZero: true }); break;
+      case '--label-megapixels': given.labelMegapixels = positiveInt(value(), arg); break;
       case '--webcam-frames': given.webcamFrames = positiveInt(value(), arg, { allowZero: true }); break;
       case '--row-timeout': given.rowTimeoutS = positiveInt(value(), arg); break;
       case '--first-runs': given.firstRuns = positiveInt(value(), arg); break;
@@ -117,6 +121,8 @@ export function parseArgs(argv, cores = availableParallelism()) {
     scaleMegapixels: given.scaleMegapixels ?? 12,
     scaleModels,
     scaleTimeoutS: given.scaleTimeoutS ?? 7200,
+    label: given.label ?? 0,
+    labelMegapixels: given.labelMegapixels ?? 2,
     firstRuns: given.firstRuns ?? 3,
     skipFirst: given.skipFirst === true,
     skipNode: given.skipNode === true,

@@ -345,6 +345,7 @@ export function markdownReport(result) {
     out.push('');
   }
   if (result.scale) out.push(...scaleSection(result.scale), '');
+  if (result.labelScale) out.push(...labelSection(result.labelScale), '');
   if (result.webcamSoak) out.push(...webcamSoakSection(result.webcamSoak), '');
   if (result.firstKeypoints && !result.firstKeypoints.error) {
     const f = result.firstKeypoints;
@@ -428,6 +429,19 @@ export function buildNotes(result) {
 
 const megabytes = (bytes) => (bytes === null || bytes === undefined ? '–' : `${(bytes / 1e6).toFixed(0)} MB`);
 const rate = (v) => (v === null || v === undefined ? '–' : v.toFixed(2));
+
+/** The label run (issue 13): Label mode with many photos, what a labeller waits for. */
+export function labelSection(label) {
+  if (label.error) return ['## Label run', '', `Failed: ${label.error}`];
+  const stat = (s) => (s.medianMs === null ? '–' : `${s.medianMs.toFixed(1)} / ${s.maxMs.toFixed(1)} ms`);
+  return [
+    `## Label run: ${label.images} photos of ${label.widthPx}×${label.heightPx}, pre-labelled from ${label.modelId}`,
+    '',
+    '| Frame interval | Open the Label tab | Pre-label all | Nudge → painted (median / max) | Next image → painted | Accept → painted | Save one edit | Long tasks (count / max) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${label.frameIntervalMs?.toFixed(1) ?? '–'} ms | ${label.openLabelTabMs} ms | ${label.prelabelAllMs} ms (${label.prelabelled.persons} persons) | ${stat(label.nudgeToPaint)} | ${stat(label.nextImageToPaint)} | ${stat(label.acceptToPaint)} | ${stat(label.saveOneEdit)} | ${label.longTasks.count} / ${label.longTasks.maxMs.toFixed(0)} ms |`,
+  ];
+}
 
 /** The scale run (issue 10.7): many large photos through the gallery, with it on screen. */
 export function scaleSection(scale) {
