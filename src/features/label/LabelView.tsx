@@ -475,12 +475,6 @@ function Labeller({ doc }: { doc: LabelDocument }) {
             </>
           )}
           <PrelabelPanel doc={doc} image={image} />
-          <details className="label-skeleton" data-testid="label-skeleton">
-            <summary>
-              Skeleton: {doc.skeleton.name} ({doc.skeleton.keypointNames.length} keypoints)
-            </summary>
-            <SkeletonEditor doc={doc} />
-          </details>
           <div className="row-buttons">
             <button type="button" onClick={exportLabels}>
               Export COCO keypoints
@@ -506,6 +500,13 @@ function Labeller({ doc }: { doc: LabelDocument }) {
           </details>
         </aside>
       </div>
+      {/* Full width below the image: the editor's table needs more room than the side column has. */}
+      <details className="label-skeleton" data-testid="label-skeleton">
+        <summary>
+          Skeleton: {doc.skeleton.name} ({doc.skeleton.keypointNames.length} keypoints): names, left/right, bones, OKS sigmas
+        </summary>
+        <SkeletonEditor doc={doc} />
+      </details>
     </section>
   );
 }

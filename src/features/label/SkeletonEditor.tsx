@@ -27,6 +27,9 @@ import { useAppStore } from '../../store/appStore';
 /** Fewer pairs than this give a sigma too noisy to replace the current one (the user may change it). */
 const DEFAULT_MIN_PAIRS = 10;
 
+/** A sigma as typed: COCO's are tenths of its published values (0.26 / 10 = 0.026000000000000002 in binary). */
+const sigmaText = (sigma: number): string => String(Number(sigma.toPrecision(12)));
+
 const parseSigma = (text: string): number | null => {
   const value = Number(text.trim());
   return text.trim() !== '' && Number.isFinite(value) && value > 0 ? value : null;
@@ -341,7 +344,7 @@ export function SkeletonEditor({ doc }: { doc: LabelDocument }) {
                 </td>
                 <td>
                   <DraftField
-                    value={String(s.sigmas[i])}
+                    value={sigmaText(s.sigmas[i]!)}
                     label={`OKS sigma of ${name}`}
                     inputMode="decimal"
                     problem={(t) => (parseSigma(t) === null ? 'a sigma is a positive number' : null)}
