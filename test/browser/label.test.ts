@@ -96,6 +96,18 @@ describe('Label mode', () => {
     expected[occludedIndex] = { ...expected[occludedIndex]!, v: 1 };
     await expect.poll(async () => (await labelDoc(page))!.images[PHOTO]!.persons[0]!.keypoints[occludedIndex]!.v).toBe(1);
 
+    // Nudge three more from the keyboard, 2 × Ctrl+Shift+↓ (10 CSS px each) apiece: enough that the pre-label no longer
+    // matches its correction at every OKS threshold, so the probe below compares the two APs at a value below 1.
+    const nudgedIndices = labelled.slice(1, 4);
+    expect(nudgedIndices).not.toContain(movedIndex);
+    for (const index of nudgedIndices) {
+      await page.getByTestId('label-keypoints').locator(`li[data-keypoint="${COCO17.keypointNames[index]}"] button`).click();
+      await page.keyboard.press('Control+Shift+ArrowDown');
+      await page.keyboard.press('Control+Shift+ArrowDown');
+      expected[index] = { ...expected[index]!, y: expected[index]!.y + 20 / scale };
+      await expect.poll(async () => (await labelDoc(page))!.images[PHOTO]!.persons[0]!.keypoints[index]!.y).toBeCloseTo(expected[index]!.y, 6);
+    }
+
     // Add a person by dragging its box (B), delete it (Delete), and undo the delete (Ctrl+Z).
     const canvasBox = (await page.getByTestId('label-canvas').boundingBox())!;
     const offsetX = Number(await page.getByTestId('label-canvas').getAttribute('data-offset-x'));
@@ -174,6 +186,8 @@ describe('Label mode', () => {
       const pycocoAp = Number(run.stdout.trim());
       console.log(`labels exported and scored by pycocotools: ${MODEL.id} AP ${pycocoAp} (app: ${appAp})`);
       expect(appAp).toBeCloseTo(pycocoAp, 3);
+      // The edits moved the labels off the model's keypoints: a probe at AP 1 would not tell a wrong scorer apart.
+      expect(pycocoAp).toBeLessThan(0.95);
     } else {
       console.warn('label.test: python3 with pycocotools not found; the pycocotools scoring of the export is left out (pip install pycocotools to run it)');
     }

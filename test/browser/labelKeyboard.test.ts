@@ -3,8 +3,10 @@
  * their COCO ground truth and a COCO results file from "another model" (noisy.results.json); every to-do image is
  * pre-labelled from that imported column, and the labels must be the file's detections exactly (each keypoint
  * whose score, the triple's third value, reaches the threshold, where the file put it; the rest absent). Then
- * keyboard-only work: Shift+arrows nudge a keypoint by screen pixels (Ctrl+Shift: ten), one Ctrl+Z takes the whole
- * run of nudges back, Enter accepts an image and moves on to the next one to do, T jumps to the next one to do.
+ * zoom (+, wheel), pan (drag), fit (F), and a box fixed by dragging its corner; then keyboard-only work: Shift+arrows
+ * nudge a keypoint by screen pixels (Ctrl+Shift: ten), one Ctrl+Z takes the whole run of nudges back, Enter accepts
+ * an image and moves on to the next one to do, T jumps to the next one to do. Last, the pre-labels' verdict: the
+ * sentence with the counts and the OKS COCOeval's formula gives for the nudge, computed here from the edits.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ const THRESHOLD = 0.3;
 
 interface LabelledPerson {
   key: string;
+  box: number[];
   keypoints: { x: number; y: number; v: number }[];
   origin: { kind: string; sourceName?: string };
 }
@@ -33,6 +36,29 @@ async function labelDoc(page: Page): Promise<LabelDoc | null> {
 }
 
 const currentImage = (page: Page) => page.getByTestId('label-image').getAttribute('data-file-name');
+
+/** The canvas's transform as it reports it: CSS px per image px and the image's offset in the canvas. */
+async function view(page: Page): Promise<{ scale: number; offsetX: number; offsetY: number; left: number; top: number; width: number; height: number }> {
+  const canvas = page.getByTestId('label-canvas');
+  const rect = (await canvas.boundingBox())!;
+  const read = async (name: string) => Number(await canvas.getAttribute(name));
+  return { scale: await read('data-scale'), offsetX: await read('data-offset-x'), offsetY: await read('data-offset-y'), left: rect.x, top: rect.y, width: rect.width, height: rect.height };
+}
+
+/** COCO's published keypoint sigmas (cocodataset.org keypoint evaluation; pycocotools' kpt_oks_sigmas). */
+const COCO_SIGMAS = [0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62, 1.07, 1.07, 0.87, 0.87, 0.89, 0.89].map((s) => s / 10);
+
+/** COCOeval's OKS of `predicted` against `truth` (its visible keypoints), with the truth's area as scale. */
+function cocoOks(truth: { x: number; y: number; v: number }[], predicted: { x: number; y: number }[], areaPx2: number): number {
+  let sum = 0, n = 0;
+  truth.forEach((t, i) => {
+    if (t.v <= 0) return;
+    const d2 = (t.x - predicted[i]!.x) ** 2 + (t.y - predicted[i]!.y) ** 2;
+    sum += Math.exp(-d2 / (2 * COCO_SIGMAS[i]! ** 2 * 4) / (areaPx2 + Number.EPSILON));
+    n++;
+  });
+  return sum / n;
+}
 
 let app: AppSession;
 
@@ -89,6 +115,39 @@ describe('Label mode: imported predictions and the keyboard', () => {
     }
     expect(await page.getByTestId('label-progress').textContent()).toBe('0 done · 0 skipped · 3 to do');
 
+    // Zoom and pan: + zooms in, dragging the image pans it by the drag, the wheel zooms further, F fits again.
+    const fitted = await view(page);
+    await page.keyboard.press('+');
+    await expect.poll(async () => (await view(page)).scale).toBeGreaterThan(fitted.scale * 1.2);
+    const zoomed = await view(page);
+    const panFrom = { x: zoomed.left + zoomed.width * 0.5, y: zoomed.top + 12 };
+    await page.mouse.move(panFrom.x, panFrom.y);
+    await page.mouse.down();
+    await page.mouse.move(panFrom.x + 15, panFrom.y + 10, { steps: 3 });
+    await page.mouse.move(panFrom.x + 30, panFrom.y + 20, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(async () => (await view(page)).offsetX).toBeCloseTo(zoomed.offsetX + 30, 3);
+    expect((await view(page)).offsetY).toBeCloseTo(zoomed.offsetY + 20, 3);
+    expect((await view(page)).scale).toBe(zoomed.scale);
+    await page.mouse.move(zoomed.left + zoomed.width / 2, zoomed.top + zoomed.height / 2);
+    await page.mouse.wheel(0, -240);
+    await expect.poll(async () => (await view(page)).scale).toBeGreaterThan(zoomed.scale * 1.2);
+    await page.keyboard.press('f');
+    await expect.poll(async () => (await view(page)).scale).toBe(fitted.scale);
+    expect([(await view(page)).offsetX, (await view(page)).offsetY]).toEqual([fitted.offsetX, fitted.offsetY]);
+
+    // Fix a box: drag the first person's bottom-right corner by 20 × 15 CSS px.
+    const boxBefore = (await labelDoc(page))!.images[PHOTOS[0]!]!.persons[0]!.box;
+    const corner = { x: fitted.left + fitted.offsetX + (boxBefore[0]! + boxBefore[2]!) * fitted.scale, y: fitted.top + fitted.offsetY + (boxBefore[1]! + boxBefore[3]!) * fitted.scale };
+    await page.mouse.move(corner.x, corner.y);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 10, corner.y + 7, { steps: 3 });
+    await page.mouse.move(corner.x + 20, corner.y + 15, { steps: 3 });
+    await page.mouse.up();
+    const boxExpected = [boxBefore[0]!, boxBefore[1]!, boxBefore[2]! + 20 / fitted.scale, boxBefore[3]! + 15 / fitted.scale];
+    await expect.poll(async () => (await labelDoc(page))!.images[PHOTOS[0]!]!.persons[0]!.box[2]).toBeCloseTo(boxExpected[2]!, 3);
+    (await labelDoc(page))!.images[PHOTOS[0]!]!.persons[0]!.box.forEach((v, i) => expect(v, `box[${i}]`).toBeCloseTo(boxExpected[i]!, 3));
+
     // Nudge the first visible keypoint of the first person on the first image: 5 × Shift+→ and one Ctrl+Shift+↓ are
     // 5 and 10 CSS px, which in image pixels is that over the canvas scale.
     expect(await currentImage(page)).toBe(PHOTOS[0]);
@@ -130,6 +189,17 @@ describe('Label mode: imported predictions and the keyboard', () => {
     expect(await page.getByTestId('label-progress').textContent()).toBe('2 done · 1 skipped · 0 to do');
     await page.keyboard.press('t');
     await expect.poll(() => page.getByText('Label mode: every other image is done or skipped.').count()).toBe(1);
+    // What the pre-labels needed, on the two images done (the skipped one is no verdict): the one nudged keypoint moved,
+    // with the OKS COCOeval gives the pre-label against the corrected person (its box's area).
+    const final = (await labelDoc(page))!;
+    const judged = [PHOTOS[0]!, PHOTOS[2]!].flatMap((name) => expectedOn(name));
+    const placed = judged.flat().filter((k) => k.v > 0).length;
+    const corrected = final.images[PHOTOS[0]!]!.persons[0]!;
+    const prelabelled = first.map((k) => (k.v > 0 ? (k as { x: number; y: number }) : { x: 0, y: 0 }));
+    const oks = cocoOks(corrected.keypoints.map((k, i) => (first[i]!.v > 0 ? k : { ...k, v: 0 })), prelabelled, corrected.box[2]! * corrected.box[3]!);
+    const sentence = `noisy needed ${Math.round(100 / placed)}% of keypoints moved on 2 images (1 of the ${placed} keypoints it placed; 0% removed; 0 added; 0 of ${judged.length} persons deleted; 0 drawn; median OKS ${oks.toFixed(2)} between pre-label and correction for the 1 moved).`;
+    expect(await page.getByTestId('label-corrections').locator('li').allTextContents()).toEqual([sentence]);
+
     // Going from image to image drew each one (a closed bitmap drawn once threw here and took the view down).
     expect(app.pageErrors).toEqual([]);
   });
