@@ -3,7 +3,8 @@
  * the persons following, checked, and OKS sigmas estimated the way COCO derived its own.
  */
 import { describe, expect, it } from 'vitest';
-import { UNIFORM_SIGMA, layoutById } from '../../src/core/layouts';
+import { parseGroundTruth } from '../../src/core/coco/parseGroundTruth';
+import { UNIFORM_SIGMA, groundTruthLayout, layoutById } from '../../src/core/layouts';
 import { COCO_KEYPOINT_SIGMAS } from '../../src/core/metrics/oks';
 import {
   addEdge,
@@ -211,6 +212,42 @@ describe('skeleton edits keep the document consistent', () => {
     expect(validateSkeleton(paired.skeleton)).toEqual([]);
     expect(setMirrorPair(paired, 1, 0)).toBe(paired);
     expect(clearMirrorPair(paired, 0).skeleton.mirror).toEqual([0, 1, 2]);
+  });
+
+  it('left/right pairs the names do not tell travel with the export (left_right_pairs), and the ground truth scores with them', () => {
+    const { skeleton: fish } = skeletonFromCategory({ id: 3, name: 'fish', keypoints: ['snout', 'port_fin', 'starboard_fin', 'tail'], skeleton: [[1, 2], [1, 3], [1, 4]] });
+    expect(skeletonCategory(fish!)).not.toHaveProperty('left_right_pairs');
+    const paired = setMirrorPair(emptyDocument(fish!), 1, 2).skeleton;
+    const category = skeletonCategory(paired);
+    expect(category['left_right_pairs']).toEqual([['port_fin', 'starboard_fin']]);
+    // Read back by the labeller and by the ground-truth parser, which gives the layout the evaluation mirrors with.
+    expect(skeletonFromCategory(category).skeleton!.mirror).toEqual([0, 2, 1, 3]);
+    const parsed = parseGroundTruth({ images: [], annotations: [], categories: [category] });
+    expect(parsed.problems).toEqual([]);
+    const { layout } = groundTruthLayout(parsed.value!);
+    expect(layout.mirror).toEqual([0, 2, 1, 3]);
+    // The labeller's layout is the one the ground truth gets (mappings and caches are keyed by its id).
+    expect(skeletonLayout(paired).id).toBe(layout.id);
+    expect(skeletonLayout(paired).id).not.toBe(skeletonLayout(fish!).id);
+    // COCO's person skeleton: its pairs are its names' (left_/right_), so nothing is added to COCO's category.
+    expect(skeletonCategory(person)).not.toHaveProperty('left_right_pairs');
+    // Re-pairing COCO's names (someone's choice) is kept too, and is no longer the built-in layout.
+    const repaired = setMirrorPair(emptyDocument(person), 1, 3).skeleton;
+    const cocoRepaired = parseGroundTruth({ images: [], annotations: [], categories: [skeletonCategory(repaired)] });
+    // left_eye ↔ left_ear; their old partners (right_eye, right_ear) are on the midline now.
+    expect(groundTruthLayout(cocoRepaired.value!).layout.mirror.slice(0, 5)).toEqual([0, 3, 2, 1, 4]);
+  });
+
+  it('a bad left_right_pairs is named and left out: pairs by names instead', () => {
+    for (const bad of ['port', [['port_fin']], [['port_fin', 'nope']], [['port_fin', 'starboard_fin'], ['port_fin', 'tail']]]) {
+      const raw = { id: 3, name: 'fish', keypoints: ['snout', 'port_fin', 'starboard_fin', 'tail'], left_right_pairs: bad };
+      const read = skeletonFromCategory(raw);
+      expect(read.skeleton!.mirror).toEqual([0, 1, 2, 3]);
+      expect(read.problems.map((p) => p.message).join()).toContain('left_right_pairs');
+      const parsed = parseGroundTruth({ images: [], annotations: [], categories: [raw] });
+      expect(parsed.value!.categories[0]!.leftRightPairs).toBeUndefined();
+      expect(parsed.problems.map((p) => p.message).join()).toContain('left_right_pairs');
+    }
   });
 
   it('sets one sigma (given), all uniform (flagged), or a list (estimated)', () => {

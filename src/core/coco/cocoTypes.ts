@@ -31,6 +31,11 @@ export interface CocoKeypointCategory {
   readonly skeleton?: readonly (readonly [number, number])[];
   /** Per-keypoint OKS sigmas, where the file gives them (an extra key some datasets add; not in COCO's own files). */
   readonly sigmas?: readonly number[];
+  /**
+   * Left/right counterparts by name, where the file gives them (`left_right_pairs`, an extra key this app writes for a
+   * skeleton whose pairs its names do not tell, e.g. port_fin / starboard_fin); absent: pairs by left_/right_ names.
+   */
+  readonly leftRightPairs?: readonly (readonly [string, string])[];
   /** Sigmas the user typed (or a sidecar file gave) for this category; they win over `sigmas`. Set by the app, not read from files. */
   readonly userSigmas?: readonly number[];
 }

@@ -128,9 +128,34 @@ function parseCategories(raw: readonly unknown[], problems: ParseProblem[], prog
         report.note(`sigmas must be ${keypointNames.length} positive numbers, one per keypoint; ignored`);
       }
     }
+    const pairs = entry[LEFT_RIGHT_PAIRS_KEY];
+    if (pairs !== undefined) {
+      const problem = leftRightPairsProblem(pairs, keypointNames);
+      if (problem === null) category.leftRightPairs = pairs as [string, string][];
+      else report.note(`${LEFT_RIGHT_PAIRS_KEY}: ${problem}; ignored (pairs by left_/right_ names instead)`);
+    }
     out.push(category);
   });
   return out;
+}
+
+/** The category key for left/right pairs by name (not COCO's own; this app's export writes it where names do not tell). */
+export const LEFT_RIGHT_PAIRS_KEY = 'left_right_pairs';
+
+/** Why `value` is not a list of left/right name pairs of `names` (each name in one pair at most), or null. */
+export function leftRightPairsProblem(value: unknown, names: readonly string[]): string | null {
+  if (!Array.isArray(value)) return `must be a list of [left, right] keypoint name pairs, got ${describeValue(value)}`;
+  const used = new Set<string>();
+  for (const pair of value) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((n) => typeof n === 'string' && names.includes(n)) || pair[0] === pair[1]) {
+      return `${describeValue(pair)} is not a pair of two of the category's keypoint names`;
+    }
+    for (const n of pair as string[]) {
+      if (used.has(n)) return `${n} is in more than one pair`;
+      used.add(n);
+    }
+  }
+  return null;
 }
 
 function parseImages(raw: readonly unknown[], problems: ParseProblem[], progress: ProgressCounter): CocoImage[] {

@@ -5,6 +5,7 @@
  */
 import type { CocoKeypointCategory, ParseProblem } from '../coco/cocoTypes';
 import { describeValue, isRecord } from '../coco/jsonInput';
+import { LEFT_RIGHT_PAIRS_KEY, leftRightPairsProblem } from '../coco/parseGroundTruth';
 import { BUILTIN_LAYOUTS, DEFAULT_COCO_LAYOUT, UNIFORM_SIGMA, layoutOfCategory, mirrorPairsByName, type KeypointLayout, type SigmaSource } from '../layouts';
 import { boxIou, personAreaPx2 } from './labelGeometry';
 import type { LabelDocument, LabelKeypoint, LabelPerson, LabelSkeleton } from './labelTypes';
@@ -17,8 +18,17 @@ const COCO_NAMES = DEFAULT_COCO_LAYOUT.keypointNames;
 
 /** A mirror array from left/right pairs by name (every other keypoint its own counterpart). */
 function mirrorFromNames(names: readonly string[]): number[] {
+  return mirrorFromPairs(names, mirrorPairsByName(names));
+}
+
+/** The skeleton's left/right pairs by name, each once (left first as listed). */
+function pairsOf(skeleton: Pick<LabelSkeleton, 'keypointNames' | 'mirror'>): [string, string][] {
+  return skeleton.mirror.flatMap((m, i) => (m > i ? [[skeleton.keypointNames[i]!, skeleton.keypointNames[m]!] as [string, string]] : []));
+}
+
+function mirrorFromPairs(names: readonly string[], pairs: readonly (readonly [string, string])[]): number[] {
   const mirror = names.map((_, i) => i);
-  for (const [left, right] of mirrorPairsByName(names)) {
+  for (const [left, right] of pairs) {
     const l = names.indexOf(left);
     const r = names.indexOf(right);
     mirror[l] = r;
@@ -43,7 +53,7 @@ export function skeletonFromLayout(layout: KeypointLayout, category: { id: numbe
 }
 
 /** Keys of a category that the skeleton holds itself; every other key goes to `extra` and back out verbatim. */
-const CATEGORY_KEYS = new Set(['id', 'name', 'supercategory', 'keypoints', 'skeleton', 'sigmas']);
+const CATEGORY_KEYS = new Set(['id', 'name', 'supercategory', 'keypoints', 'skeleton', 'sigmas', LEFT_RIGHT_PAIRS_KEY]);
 
 /**
  * The skeleton a COCO category describes: `keypoints` (names), its 1-based `skeleton`, left/right pairs by name,
@@ -106,6 +116,13 @@ export function skeletonFromCategory(raw: unknown, where = 'category'): { skelet
     sigmas = names.map(() => UNIFORM_SIGMA);
     sigmaSource = uniformSource(UNIFORM_SIGMA);
   }
+  let mirror = mirrorFromNames(names);
+  const pairs = raw[LEFT_RIGHT_PAIRS_KEY];
+  if (pairs !== undefined) {
+    const pairsProblem = leftRightPairsProblem(pairs, names);
+    if (pairsProblem === null) mirror = mirrorFromPairs(names, pairs as [string, string][]);
+    else problem(`${LEFT_RIGHT_PAIRS_KEY}: ${pairsProblem}; pairs by left_/right_ names instead`);
+  }
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) if (!CATEGORY_KEYS.has(key)) extra[key] = value;
   const supercategory = raw['supercategory'];
@@ -116,7 +133,7 @@ export function skeletonFromCategory(raw: unknown, where = 'category'): { skelet
       supercategory: typeof supercategory === 'string' ? supercategory : '',
       keypointNames: [...names],
       edges,
-      mirror: mirrorFromNames(names),
+      mirror,
       sigmas: [...sigmas],
       sigmaSource,
       extra,
@@ -143,6 +160,12 @@ export function exportsSigmas(skeleton: LabelSkeleton): boolean {
   return !BUILTIN_LAYOUTS.some((l) => sameNames(l.keypointNames, skeleton.keypointNames) && sameNumbers(l.oksSigmas, skeleton.sigmas));
 }
 
+/** Whether the export writes `left_right_pairs`: when the pairs differ from those the names give (left_/right_). */
+export function exportsLeftRightPairs(skeleton: LabelSkeleton): boolean {
+  const byNames = mirrorFromNames(skeleton.keypointNames);
+  return skeleton.mirror.some((m, i) => m !== byNames[i]);
+}
+
 /** The skeleton as the COCO category the export writes: its extra keys, then the known ones (1-based `skeleton`). */
 export function skeletonCategory(skeleton: LabelSkeleton): Record<string, unknown> {
   return {
@@ -153,6 +176,8 @@ export function skeletonCategory(skeleton: LabelSkeleton): Record<string, unknow
     keypoints: [...skeleton.keypointNames],
     skeleton: skeleton.edges.map(([a, b]) => [a + 1, b + 1]),
     ...(exportsSigmas(skeleton) ? { sigmas: [...skeleton.sigmas] } : {}),
+    // Written only where the names do not tell the pairs (left_/right_), so COCO-style files stay as COCO writes them.
+    ...(exportsLeftRightPairs(skeleton) ? { [LEFT_RIGHT_PAIRS_KEY]: pairsOf(skeleton) } : {}),
   };
 }
 
@@ -163,7 +188,8 @@ export function skeletonCategory(skeleton: LabelSkeleton): Record<string, unknow
  * bones were edited draws the edited ones). Throws on a skeleton validateSkeleton rejects.
  */
 export function skeletonLayout(skeleton: LabelSkeleton): KeypointLayout {
-  const category = skeletonCategory(skeleton) as unknown as CocoKeypointCategory;
+  // The category as the parser reads the export back (its left_right_pairs key as leftRightPairs).
+  const category: CocoKeypointCategory = { ...(skeletonCategory(skeleton) as unknown as CocoKeypointCategory), ...(exportsLeftRightPairs(skeleton) ? { leftRightPairs: pairsOf(skeleton) } : {}) };
   const base = layoutOfCategory(category);
   return { ...base, edges: skeleton.edges, mirror: skeleton.mirror, oksSigmas: skeleton.sigmas, sigmaSource: skeleton.sigmaSource };
 }

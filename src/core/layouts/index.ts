@@ -49,7 +49,11 @@ function namesHash(names: readonly string[]): string {
  * @param sigmas per-keypoint sigmas given by the user or a sidecar file, which win over all others
  */
 export function layoutOfCategory(category: CocoKeypointCategory, sigmas?: readonly number[]): KeypointLayout {
-  const builtin = BUILTIN_LAYOUTS.find((l) => sameNames(l.keypointNames, category.keypoints));
+  const byNames = mirrorPairsByName(category.keypoints);
+  const pairs = category.leftRightPairs ?? byNames;
+  const ownPairs = category.leftRightPairs !== undefined && !samePairs(category.leftRightPairs, byNames);
+  // A built-in's names with pairs of their own (someone re-paired COCO's keypoints) are not that built-in.
+  const builtin = ownPairs ? undefined : BUILTIN_LAYOUTS.find((l) => sameNames(l.keypointNames, category.keypoints));
   const fromUser = sigmas ?? (category.userSigmas?.length === category.keypoints.length ? category.userSigmas : undefined);
   const given = fromUser ?? categorySigmas(category);
   const sigmaSource = { kind: 'given' as const, reference: fromUser ? 'given by the user' : `the "${category.name}" category's sigmas` };
@@ -64,14 +68,20 @@ export function layoutOfCategory(category: CocoKeypointCategory, sigmas?: readon
     .map(([a, b]) => [a - 1, b - 1] as [number, number])
     .filter(([a, b]) => a >= 0 && b >= 0 && a < names.length && b < names.length && a !== b);
   return defineLayout({
-    id: `category:${category.name}:${namesHash(names)}`,
+    id: `category:${category.name}:${namesHash(ownPairs ? [...names, '|', ...pairs.flat()] : names)}`,
     displayName: category.name,
     kind: 'other',
     keypointNames: names,
     edges,
-    mirrorPairs: mirrorPairsByName(names),
+    mirrorPairs: pairs,
     ...(given ? { oksSigmas: given, sigmaSource } : {}),
   });
+}
+
+/** The same left/right pairs, whatever their order or the order within a pair. */
+function samePairs(a: readonly (readonly [string, string])[], b: readonly (readonly [string, string])[]): boolean {
+  const key = (pairs: readonly (readonly [string, string])[]) => pairs.map((p) => [...p].sort().join('\u0000')).sort().join('\u0001');
+  return a.length === b.length && key(a) === key(b);
 }
 
 /** A category's own `sigmas` (an extra key some datasets add; the parser checked them), when it has one per keypoint. */
