@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { findChromium } from '../../scripts/chromium.mjs';
 import type { CellResult, ImageItem } from '../../src/store/types';
 import { layoutById, type LayoutKind } from '../../src/core/layouts';
@@ -359,5 +359,18 @@ export function foreignRequests(requests: readonly string[], baseUrl: string): s
   return requests.filter((url) => {
     if (url.startsWith('blob:') || url.startsWith('data:')) return false;
     return new URL(url).origin !== origin;
+  });
+}
+
+/**
+ * Calls `handler` with each MediaPipe-solution worker the page starts (the classic workers the runtime names
+ * "<model id> (MediaPipe solution)", started inside the inference worker), with that name.
+ */
+export function onSolutionWorkers(page: Page, handler: (worker: Worker, name: string) => unknown): void {
+  page.on('worker', (worker) => {
+    void worker
+      .evaluate(() => self.name)
+      .then((name) => (name.endsWith('(MediaPipe solution)') ? handler(worker, name) : undefined))
+      .catch(() => undefined);
   });
 }

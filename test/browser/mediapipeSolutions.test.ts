@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pose } from '../../src/core/types';
 import { MODELS } from '../../src/inference/modelCatalogue';
 import { MEDIAPIPE_SOLUTIONS_RUNTIME } from '../../src/inference/runtimes/mediapipeSolutions';
-import { PEOPLE_DIR, REPO_ROOT, dropFiles, getState, openApp, selectModels, waitForBackend, waitForCellsDone, type AppSession } from './harness';
+import { PEOPLE_DIR, REPO_ROOT, dropFiles, getState, onSolutionWorkers, openApp, selectModels, waitForBackend, waitForCellsDone, type AppSession } from './harness';
 
 const SOLUTIONS = MODELS.filter((m) => m.runtime === MEDIAPIPE_SOLUTIONS_RUNTIME);
 const twinOf = (id: string) => MODELS.find((m) => m.id === SOLUTIONS.find((s) => s.id === id)!.sameModelAs)!;
@@ -34,16 +34,10 @@ const solutionWorkers: { name: string; worker: Worker; closed: boolean }[] = [];
 beforeAll(async () => {
   app = await openApp({
     beforeGoto: async (_context, page) => {
-      page.on('worker', (worker) => {
-        void worker
-          .evaluate(() => self.name)
-          .then((name) => {
-            if (!name.endsWith('(MediaPipe solution)')) return;
-            const entry = { name, worker, closed: false };
-            solutionWorkers.push(entry);
-            worker.on('close', () => (entry.closed = true));
-          })
-          .catch(() => undefined);
+      onSolutionWorkers(page, (worker, name) => {
+        const entry = { name, worker, closed: false };
+        solutionWorkers.push(entry);
+        worker.on('close', () => (entry.closed = true));
       });
     },
   });

@@ -14,7 +14,7 @@ import { MODELS } from '../../src/inference/modelCatalogue';
 import { MEDIAPIPE_SOLUTIONS_RUNTIME } from '../../src/inference/runtimes/mediapipeSolutions';
 import { leakGrowth } from '../../src/core/leakCheck';
 import type { BenchmarkReport, BenchmarkRow } from '../../src/store/benchmarkRunner';
-import { PEOPLE_DIR, REPO_ROOT, openApp, waitForBackend, type AppSession } from './harness';
+import { PEOPLE_DIR, REPO_ROOT, onSolutionWorkers, openApp, waitForBackend, type AppSession } from './harness';
 
 const SOLUTIONS = MODELS.filter((m) => m.runtime === MEDIAPIPE_SOLUTIONS_RUNTIME);
 const PHOTOS = [join(REPO_ROOT, 'test', 'fixtures', 'hands-faces', '000000256353.jpg'), join(PEOPLE_DIR, '000000030752.jpg')];
@@ -27,14 +27,7 @@ const injection: { into: ((worker: Worker) => Promise<void>) | null } = { into: 
 
 beforeAll(async () => {
   app = await openApp({
-    beforeGoto: async (_context, page) => {
-      page.on('worker', (worker) => {
-        void worker
-          .evaluate(() => self.name)
-          .then((name) => (name.endsWith('(MediaPipe solution)') ? injection.into?.(worker) : undefined))
-          .catch(() => undefined);
-      });
-    },
+    beforeGoto: async (_context, page) => onSolutionWorkers(page, (worker) => injection.into?.(worker)),
   });
   expect(await waitForBackend(app.page)).toBe('wasm');
   await app.page.getByLabel('Add images', { exact: true }).setInputFiles(PHOTOS);
