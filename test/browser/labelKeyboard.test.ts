@@ -200,6 +200,17 @@ describe('Label mode: imported predictions and the keyboard', () => {
     const sentence = `noisy needed ${Math.round(100 / placed)}% of keypoints moved on 2 images (1 of the ${placed} keypoints it placed; 0% removed; 0 added; 0 of ${judged.length} persons deleted; 0 drawn; median OKS ${oks.toFixed(2)} between pre-label and correction for the 1 moved).`;
     expect(await page.getByTestId('label-corrections').locator('li').allTextContents()).toEqual([sentence]);
 
+    // Jump by number: 1 opens the first image; 7 (there are 3) is refused and the field shows this image's number again.
+    const number = page.getByLabel('Image number (type one to go to it)');
+    await number.fill('1');
+    await number.press('Enter');
+    await expect.poll(() => currentImage(page)).toBe(PHOTOS[0]);
+    await number.fill('7');
+    expect(await number.getAttribute('aria-invalid')).toBe('true');
+    await number.press('Enter');
+    expect(await number.inputValue()).toBe('1');
+    expect(await currentImage(page)).toBe(PHOTOS[0]);
+
     // Going from image to image drew each one (a closed bitmap drawn once threw here and took the view down).
     expect(app.pageErrors).toEqual([]);
   });

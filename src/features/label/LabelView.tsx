@@ -218,6 +218,33 @@ function StartAgain({ doc }: { doc: LabelDocument }) {
   );
 }
 
+/** The image's number, typed to jump to another (Enter or leaving the field); a number out of range is refused. */
+function GoToImage({ index, count, onGo }: { index: number; count: number; onGo: (index: number) => void }) {
+  const [draft, setDraft] = useState(String(index + 1));
+  const wanted = Number(draft);
+  const valid = Number.isInteger(wanted) && wanted >= 1 && wanted <= count;
+  const go = () => (valid && wanted !== index + 1 ? onGo(wanted - 1) : setDraft(String(index + 1)));
+  return (
+    <label className="label-goto">
+      Image{' '}
+      <input
+        type="number"
+        min={1}
+        max={count}
+        value={draft}
+        aria-label="Image number (type one to go to it)"
+        aria-invalid={!valid}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') go();
+          if (e.key === 'Escape') setDraft(String(index + 1));
+        }}
+        onBlur={go}
+      />
+    </label>
+  );
+}
+
 /** Label mode: one image at a time, its persons' keypoints placed, dragged and marked by mouse and keyboard. */
 export function LabelView() {
   const history = useAppStore((s) => s.labelHistory);
@@ -375,8 +402,9 @@ function Labeller({ doc }: { doc: LabelDocument }) {
         <button type="button" onClick={() => goToImage(imageIndex - 1)} disabled={imageIndex === 0} aria-label="Previous image">
           ←
         </button>
+        <GoToImage key={imageIndex} index={imageIndex} count={ready.length} onGo={goToImage} />
         <span data-testid="label-image" data-file-name={image.name} data-status={status}>
-          Image {imageIndex + 1} of {ready.length}: {image.name} · {STATUS_TEXT[status]}
+          of {ready.length}: {image.name} · {STATUS_TEXT[status]}
         </span>
         <button type="button" onClick={() => goToImage(imageIndex + 1)} disabled={imageIndex === ready.length - 1} aria-label="Next image">
           →
