@@ -120,14 +120,15 @@ describe('Label mode: imported predictions and the keyboard', () => {
     await page.keyboard.press('+');
     await expect.poll(async () => (await view(page)).scale).toBeGreaterThan(fitted.scale * 1.2);
     const zoomed = await view(page);
-    const panFrom = { x: zoomed.left + zoomed.width * 0.5, y: zoomed.top + 12 };
+    // (The first zoom centres on the current keypoint, the nose, so the view starts at the image's top: pan up-left.)
+    const panFrom = { x: zoomed.left + zoomed.width * 0.9, y: zoomed.top + zoomed.height * 0.9 };
     await page.mouse.move(panFrom.x, panFrom.y);
     await page.mouse.down();
-    await page.mouse.move(panFrom.x + 15, panFrom.y + 10, { steps: 3 });
-    await page.mouse.move(panFrom.x + 30, panFrom.y + 20, { steps: 3 });
+    await page.mouse.move(panFrom.x - 15, panFrom.y - 10, { steps: 3 });
+    await page.mouse.move(panFrom.x - 30, panFrom.y - 20, { steps: 3 });
     await page.mouse.up();
-    await expect.poll(async () => (await view(page)).offsetX).toBeCloseTo(zoomed.offsetX + 30, 3);
-    expect((await view(page)).offsetY).toBeCloseTo(zoomed.offsetY + 20, 3);
+    await expect.poll(async () => (await view(page)).offsetX).toBeCloseTo(zoomed.offsetX - 30, 3);
+    expect((await view(page)).offsetY).toBeCloseTo(zoomed.offsetY - 20, 3);
     expect((await view(page)).scale).toBe(zoomed.scale);
     await page.mouse.move(zoomed.left + zoomed.width / 2, zoomed.top + zoomed.height / 2);
     await page.mouse.wheel(0, -240);
@@ -135,6 +136,30 @@ describe('Label mode: imported predictions and the keyboard', () => {
     await page.keyboard.press('f');
     await expect.poll(async () => (await view(page)).scale).toBe(fitted.scale);
     expect([(await view(page)).offsetX, (await view(page)).offsetY]).toEqual([fitted.offsetX, fitted.offsetY]);
+
+    // Zoomed far in, the view follows the keyboard: the first + centres on the current keypoint, and each keypoint N
+    // moves to shows on the canvas (at 1.5⁶ ≈ 11× most of a person is off screen otherwise).
+    const personKeypoints = (await labelDoc(page))!.images[PHOTOS[0]!]!.persons[0]!.keypoints;
+    const onCanvas = async (k: { x: number; y: number }) => {
+      const v = await view(page);
+      const x = v.offsetX + k.x * v.scale, y = v.offsetY + k.y * v.scale;
+      return x >= 0 && y >= 0 && x <= v.width && y <= v.height;
+    };
+    const firstPlaced = personKeypoints.findIndex((k) => k.v > 0);
+    await page.getByTestId('label-keypoints').locator('li').nth(firstPlaced).locator('button').click();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    await expect.poll(async () => (await view(page)).scale).toBeGreaterThan(fitted.scale * 10);
+    expect(await onCanvas(personKeypoints[firstPlaced]!)).toBe(true);
+    let followed = 0;
+    for (let i = firstPlaced + 1; i < personKeypoints.length; i++) {
+      await page.keyboard.press('n');
+      if (personKeypoints[i]!.v === 0) continue;
+      await expect.poll(() => onCanvas(personKeypoints[i]!), { timeout: 5_000 }).toBe(true);
+      followed++;
+    }
+    expect(followed).toBeGreaterThanOrEqual(5);
+    await page.keyboard.press('f');
+    await expect.poll(async () => (await view(page)).scale).toBe(fitted.scale);
 
     // Fix a box: drag the first person's bottom-right corner by 20 × 15 CSS px.
     const boxBefore = (await labelDoc(page))!.images[PHOTOS[0]!]!.persons[0]!.box;

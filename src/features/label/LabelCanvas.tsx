@@ -26,8 +26,23 @@ export interface LabelCanvasProps {
   onPlace: (pointImagePx: { x: number; y: number }) => void;
   onBox: (personKey: string | null, box: LabelBox) => void;
   heightCssPx: number;
-  /** Set to the image → CSS pixel scale (zoom included) at every draw, for steps given on screen (keyboard nudges). */
-  scaleRef?: { current: number };
+  /**
+   * Set at every draw to the image → CSS pixel transform (zoom included) and the canvas size: for steps given on
+   * screen (keyboard nudges) and for keeping the current keypoint in view when zoomed.
+   */
+  viewRef?: { current: LabelCanvasView };
+}
+
+export interface LabelCanvasView {
+  transform: ImageToCanvas;
+  widthCssPx: number;
+  heightCssPx: number;
+}
+
+/** Whether an image point shows on the canvas, `marginCssPx` inside its edges. */
+export function inView(view: LabelCanvasView, pointImagePx: { x: number; y: number }, marginCssPx: number): boolean {
+  const p = imageToCanvasPx(view.transform, pointImagePx.x, pointImagePx.y);
+  return p.x >= marginCssPx && p.y >= marginCssPx && p.x <= view.widthCssPx - marginCssPx && p.y <= view.heightCssPx - marginCssPx;
 }
 
 type Drag =
@@ -64,9 +79,9 @@ export function LabelCanvas(props: LabelCanvasProps) {
   const box = { width: Math.max(1, widthCssPx), height: heightCssPx };
   const fit = fitImage(imageSizePx, box);
   const transform: ImageToCanvas = zoom ? zoomedTransform(fit, zoom, box, imageSizePx) : fit;
-  const { scaleRef } = props;
+  const { viewRef } = props;
   useLayoutEffect(() => {
-    if (scaleRef) scaleRef.current = transform.scale;
+    if (viewRef) viewRef.current = { transform, widthCssPx: box.width, heightCssPx: box.height };
   });
 
   useEffect(() => {
@@ -219,7 +234,9 @@ export function LabelCanvas(props: LabelCanvasProps) {
       return;
     }
     const t = transform;
-    setDrag({ kind: 'pan', startCss: css, startCenter: zoom?.centerImagePx ?? { x: (box.width / 2 - t.offsetXPx) / t.scale, y: (box.height / 2 - t.offsetYPx) / t.scale }, moved: false });
+    // From the centre shown, not the one asked for: a centre near an edge is clamped, and panning from the asked one
+    // would do nothing until the drag made up the difference.
+    setDrag({ kind: 'pan', startCss: css, startCenter: { x: (box.width / 2 - t.offsetXPx) / t.scale, y: (box.height / 2 - t.offsetYPx) / t.scale }, moved: false });
   };
 
   const onPointerMove = (event: ReactPointerEvent<HTMLCanvasElement>) => {

@@ -22,7 +22,7 @@ import {
   skeletonLayout,
   validateSkeleton,
 } from '../../core/labelling';
-import type { LabelDocument, LabelImage, LabelImageStatus, Visibility } from '../../core/labelling/labelTypes';
+import type { LabelDocument, LabelImage, LabelImageStatus, LabelPerson, Visibility } from '../../core/labelling/labelTypes';
 import { useAppStore } from '../../store/appStore';
 import { cellOf, useColumns } from '../../store/columns';
 import { scoreAgainstLabels } from '../../store/labelGroundTruth';
@@ -32,13 +32,15 @@ import type { ImageItem } from '../../store/types';
 import { downloadBlob, timestampStem } from '../../ui/download';
 import { useDecodedBitmap } from '../../ui/useDecodedBitmap';
 import { useThumbnail } from '../../ui/useThumbnail';
-import { LabelCanvas, MAX_ZOOM_FACTOR } from './LabelCanvas';
+import { LabelCanvas, MAX_ZOOM_FACTOR, inView, type LabelCanvasView } from './LabelCanvas';
 import { LABEL_SHORTCUTS, labelKeyAction, type LabelAction } from './labelKeys';
 import { MappingTable } from './MappingTable';
 import { SigmaWarning, SkeletonEditor } from './SkeletonEditor';
 
 /** Longest side of the bitmap decoded for labelling: fine enough to place a keypoint on a 12 MP photo when zoomed. */
 const LABEL_VIEW_MAX_SIDE_PX = 4096;
+/** Zoomed in, the view recentres on the keypoint the keyboard moves to when it is nearer an edge than this. */
+const FOLLOW_MARGIN_CSS_PX = 40;
 const VISIBILITY_TEXT: Record<Visibility, string> = { 2: 'visible', 1: 'occluded', 0: 'absent' };
 const STATUS_TEXT: Record<LabelImageStatus, string> = { todo: 'to do', done: 'done', skipped: 'skipped' };
 /** Skeletons a labeller can start from; face meshes (468 / 478 points) are for models, not for hand labelling. */
@@ -296,8 +298,17 @@ function Labeller({ doc }: { doc: LabelDocument }) {
     }
     return -1;
   };
-  // The canvas's image → screen scale (zoom included) as last drawn: a nudge is a step on screen.
-  const scaleRef = useRef(1);
+  // The canvas's image → screen transform (zoom included) as last drawn: a nudge is a step on screen, and a zoomed
+  // view follows the keypoint the keyboard moves to.
+  const viewRef = useRef<LabelCanvasView>({ transform: { scale: 1, offsetXPx: 0, offsetYPx: 0 }, widthCssPx: 0, heightCssPx: 0 });
+  /** Zoomed in: brings `point` to the centre when it is off screen (or near an edge). */
+  const follow = (point: { x: number; y: number } | null) => {
+    if (zoom && point && !inView(viewRef.current, point, FOLLOW_MARGIN_CSS_PX)) setZoom({ factor: zoom.factor, centerImagePx: point });
+  };
+  const placedPoint = (p: LabelPerson | null, index: number) => {
+    const k = p?.keypoints[index];
+    return k && k.v > 0 ? { x: k.x, y: k.y } : null;
+  };
   const setCurrentVisibility = (v: Visibility) => {
     if (image && person) edit((d) => setVisibility(d, image.name, person.key, keypointIndex, v));
   };
@@ -306,14 +317,19 @@ function Labeller({ doc }: { doc: LabelDocument }) {
     const personIndex = person ? persons.indexOf(person) : -1;
     switch (action) {
       case 'nextKeypoint':
-        return setCursor({ personKey: person?.key ?? null, keypointIndex: (keypointIndex + 1) % keypointCount });
-      case 'previousKeypoint':
-        return setCursor({ personKey: person?.key ?? null, keypointIndex: (keypointIndex - 1 + keypointCount) % keypointCount });
+      case 'previousKeypoint': {
+        const next = (keypointIndex + (action === 'nextKeypoint' ? 1 : -1) + keypointCount) % keypointCount;
+        follow(placedPoint(person, next));
+        return setCursor({ personKey: person?.key ?? null, keypointIndex: next });
+      }
       case 'nextPerson':
       case 'previousPerson': {
         if (persons.length === 0) return;
         const step = action === 'nextPerson' ? 1 : -1;
-        return setCursor({ personKey: persons[(personIndex + step + persons.length) % persons.length]!.key, keypointIndex: 0 });
+        const next = persons[(personIndex + step + persons.length) % persons.length]!;
+        const [bx, by, bw, bh] = next.box;
+        follow({ x: bx + bw / 2, y: by + bh / 2 });
+        return setCursor({ personKey: next.key, keypointIndex: 0 });
       }
       case 'nextImage':
         return goToImage(imageIndex + 1);
@@ -325,7 +341,8 @@ function Labeller({ doc }: { doc: LabelDocument }) {
       }
       case 'nudge': {
         if (!image || !person || !stepCssPx || (person.keypoints[keypointIndex]?.v ?? 0) === 0) return;
-        const dx = stepCssPx.x / scaleRef.current, dy = stepCssPx.y / scaleRef.current;
+        const { scale } = viewRef.current.transform;
+        const dx = stepCssPx.x / scale, dy = stepCssPx.y / scale;
         // Read from the document the edit gets, not this render's: key repeat can outrun renders.
         return edit((d) => {
           const k = d.images[image.name]?.persons.find((p) => p.key === person.key)?.keypoints[keypointIndex];
@@ -361,7 +378,8 @@ function Labeller({ doc }: { doc: LabelDocument }) {
       case 'zoomIn':
       case 'zoomOut': {
         const factor = Math.min(MAX_ZOOM_FACTOR, Math.max(1, (zoom?.factor ?? 1) * (action === 'zoomIn' ? 1.5 : 1 / 1.5)));
-        const centre = zoom?.centerImagePx ?? { x: (image?.widthPx ?? 0) / 2, y: (image?.heightPx ?? 0) / 2 };
+        // The first zoom centres on the current keypoint where it is placed (that is what one zooms in to place).
+        const centre = zoom?.centerImagePx ?? placedPoint(person, keypointIndex) ?? { x: (image?.widthPx ?? 0) / 2, y: (image?.heightPx ?? 0) / 2 };
         return setZoom(factor === 1 ? null : { factor, centerImagePx: centre });
       }
       case 'fit':
@@ -449,7 +467,7 @@ function Labeller({ doc }: { doc: LabelDocument }) {
           zoom={zoom}
           onZoom={setZoom}
           heightCssPx={560}
-          scaleRef={scaleRef}
+          viewRef={viewRef}
           onSelect={(personKey, index) => setCursor({ fileName: image.name, personKey, keypointIndex: index ?? keypointIndex })}
           onMoveKeypoint={(personKey, index, point) => edit((d) => moveKeypoint(d, image.name, personKey, index, point))}
           onPlace={(point) => {
@@ -491,7 +509,13 @@ function Labeller({ doc }: { doc: LabelDocument }) {
                   const k = person.keypoints[i]!;
                   return (
                     <li key={name} data-keypoint={name} data-v={k.v} data-reviewed={person.reviewed[i] ? 'yes' : 'no'} className={i === keypointIndex ? 'current' : ''}>
-                      <button type="button" onClick={() => setCursor({ fileName: image.name, personKey: person.key, keypointIndex: i })}>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          follow(placedPoint(person, i));
+                          setCursor({ fileName: image.name, personKey: person.key, keypointIndex: i });
+                        }}
+                      >
                         {name}
                       </button>{' '}
                       {VISIBILITY_TEXT[k.v]}
