@@ -3,7 +3,7 @@
 // to-do image", one keyboard nudge (key press to the next painted frame), going to the next image, accepting one
 // (Enter: done, and the next image to do opens), and saving one edit to IndexedDB (the session's flush). Medians
 // and maxima over repeated presses; the page's long tasks are reported beside them.
-/* global window, performance, requestAnimationFrame, KeyboardEvent, PerformanceObserver, MessageChannel */
+/* global window, document, performance, requestAnimationFrame, KeyboardEvent, PerformanceObserver, MessageChannel */
 import { waitForApp } from './app.mjs';
 
 const median = (values) => {
@@ -26,6 +26,28 @@ function pressAndPaint({ key, shiftKey = false, ctrlKey = false }) {
       channel.port1.onmessage = () => resolve(performance.now() - start);
       channel.port2.postMessage(null);
     });
+  });
+}
+
+/**
+ * In the page: → to the next image, and the time until a frame shows its full picture (the decoded photo, not the
+ * thumbnail: the canvas's data-picture says which), checked every frame.
+ */
+function nextImageUntilFull() {
+  return new Promise((resolve) => {
+    const label = () => document.querySelector('[data-testid=label-image]')?.getAttribute('data-file-name');
+    const before = label();
+    const start = performance.now();
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, cancelable: true }));
+    const check = () => {
+      const canvas = document.querySelector('[data-testid=label-canvas]');
+      if (label() !== before && canvas?.getAttribute('data-picture') === 'full') {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(performance.now() - start);
+        channel.port2.postMessage(null);
+      } else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
   });
 }
 
@@ -114,6 +136,12 @@ export async function runLabelScale({ context, url, imagePaths, modelId, presses
   }
   const nextImage = [];
   for (let i = 0; i < presses; i++) nextImage.push(await page.evaluate(pressAndPaint, { key: 'ArrowRight' }));
+  // The full picture: stepping at a labeller's pace (a second on each image, while the next one decodes ahead).
+  const nextImageFull = [];
+  for (let i = 0; i < Math.min(presses, 10); i++) {
+    await page.waitForTimeout(1000);
+    nextImageFull.push(await page.evaluate(nextImageUntilFull));
+  }
   const accepts = [];
   for (let i = 0; i < presses; i++) accepts.push(await page.evaluate(pressAndPaint, { key: 'Enter' }));
   const end = await page.evaluate(() => {
@@ -133,6 +161,7 @@ export async function runLabelScale({ context, url, imagePaths, modelId, presses
     nudgeToPaint: summary(nudges),
     saveOneEdit: summary(saves),
     nextImageToPaint: summary(nextImage),
+    nextImageToFullPicture: summary(nextImageFull),
     acceptToPaint: summary(accepts),
     imagesDoneAtEnd: end.done,
     longTasks: { count: end.longTasks.length, maxMs: end.longTasks.length ? Math.max(...end.longTasks) : 0 },

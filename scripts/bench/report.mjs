@@ -437,9 +437,9 @@ export function labelSection(label) {
   return [
     `## Label run: ${label.images} photos of ${label.widthPx}×${label.heightPx}, pre-labelled from ${label.modelId}`,
     '',
-    '| Frame interval | Open the Label tab | Pre-label all | Nudge → painted (median / max) | Next image → painted | Accept → painted | Save one edit | Long tasks (count / max) |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${label.frameIntervalMs?.toFixed(1) ?? '–'} ms | ${label.openLabelTabMs} ms | ${label.prelabelAllMs} ms (${label.prelabelled.persons} persons) | ${stat(label.nudgeToPaint)} | ${stat(label.nextImageToPaint)} | ${stat(label.acceptToPaint)} | ${stat(label.saveOneEdit)} | ${label.longTasks.count} / ${label.longTasks.maxMs.toFixed(0)} ms |`,
+    '| Frame interval | Open the Label tab | Pre-label all | Nudge → painted (median / max) | Next image → painted | Next image → full picture | Accept → painted | Save one edit | Long tasks (count / max) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${label.frameIntervalMs?.toFixed(1) ?? '–'} ms | ${label.openLabelTabMs} ms | ${label.prelabelAllMs} ms (${label.prelabelled.persons} persons) | ${stat(label.nudgeToPaint)} | ${stat(label.nextImageToPaint)} | ${label.nextImageToFullPicture ? stat(label.nextImageToFullPicture) : '–'} | ${stat(label.acceptToPaint)} | ${stat(label.saveOneEdit)} | ${label.longTasks.count} / ${label.longTasks.maxMs.toFixed(0)} ms |`,
   ];
 }
 

@@ -230,6 +230,8 @@ describe('Label mode: imported predictions and the keyboard', () => {
     await number.fill('1');
     await number.press('Enter');
     await expect.poll(() => currentImage(page)).toBe(PHOTOS[0]);
+    // The decoded photo replaces the thumbnail.
+    await expect.poll(() => page.getByTestId('label-canvas').getAttribute('data-picture')).toBe('full');
     await number.fill('7');
     expect(await number.getAttribute('aria-invalid')).toBe('true');
     await number.press('Enter');

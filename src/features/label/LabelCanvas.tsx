@@ -31,6 +31,8 @@ export interface LabelCanvasProps {
    * screen (keyboard nudges) and for keeping the current keypoint in view when zoomed.
    */
   viewRef?: { current: LabelCanvasView };
+  /** Which picture `image` is (the decoded photo, or its thumbnail while that decodes), for tests and the bench. */
+  pictureKind?: 'full' | 'thumbnail' | 'none';
 }
 
 export interface LabelCanvasView {
@@ -299,6 +301,7 @@ export function LabelCanvas(props: LabelCanvasProps) {
         ref={canvasRef}
         data-testid="label-canvas"
         data-scale={transform.scale}
+        data-picture={props.pictureKind ?? (image ? 'full' : 'none')}
         data-offset-x={transform.offsetXPx}
         data-offset-y={transform.offsetYPx}
         style={{ width: box.width, height: box.height, cursor: drawingBox ? 'crosshair' : drag?.kind === 'pan' ? 'grabbing' : 'default', touchAction: 'none' }}

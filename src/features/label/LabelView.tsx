@@ -109,10 +109,11 @@ function StartLabelling() {
   );
 }
 
-function usePicture(image: ImageItem | undefined) {
-  const bitmap = useDecodedBitmap(image, LABEL_VIEW_MAX_SIDE_PX);
+/** What the canvas shows: the full picture once decoded (its neighbours decoded ahead), the thumbnail until then. */
+function usePicture(image: ImageItem | undefined, neighbours: { previous?: ImageItem | undefined; next?: ImageItem | undefined }) {
+  const bitmap = useDecodedBitmap(image, LABEL_VIEW_MAX_SIDE_PX, neighbours);
   const thumbnail = useThumbnail(bitmap ? null : (image?.thumbnail ?? null));
-  return bitmap ?? thumbnail;
+  return { picture: bitmap ?? thumbnail, kind: bitmap ? 'full' : thumbnail ? 'thumbnail' : 'none' } as const;
 }
 
 function PrelabelPanel({ doc, image }: { doc: LabelDocument; image: ImageItem }) {
@@ -273,7 +274,7 @@ function Labeller({ doc }: { doc: LabelDocument }) {
   const keypointIndex = Math.min(cursor.keypointIndex, doc.skeleton.keypointNames.length - 1);
   const [drawingBox, setDrawingBox] = useState(false);
   const [zoom, setZoom] = useState<ZoomView | null>(null);
-  const picture = usePicture(image);
+  const { picture, kind: pictureKind } = usePicture(image, { previous: ready[imageIndex - 1], next: ready[imageIndex + 1] });
   const counts = useMemo(() => {
     const c: Record<LabelImageStatus, number> = { todo: 0, done: 0, skipped: 0 };
     for (const im of ready) c[doc.images[im.name]?.status ?? 'todo'] += 1;
@@ -468,6 +469,7 @@ function Labeller({ doc }: { doc: LabelDocument }) {
           onZoom={setZoom}
           heightCssPx={560}
           viewRef={viewRef}
+          pictureKind={pictureKind}
           onSelect={(personKey, index) => setCursor({ fileName: image.name, personKey, keypointIndex: index ?? keypointIndex })}
           onMoveKeypoint={(personKey, index, point) => edit((d) => moveKeypoint(d, image.name, personKey, index, point))}
           onPlace={(point) => {
