@@ -77,7 +77,7 @@ export function solutionWorkerMain(): void {
 
   /**
    * What the solution keeps alive, counted from outside it for the benchmark's leak check: the WebAssembly.Memory its
-   * module makes (seen through WebAssembly.instantiate*, which only grows) and every WebGL object and ImageBitmap it
+   * module makes (seen through WebAssembly.instantiate*; a memory only grows) and every WebGL object and ImageBitmap it
    * creates minus those it deletes or closes. Counting wraps the constructors' prototypes before the solution loads,
    * so it sees the solution's own calls; the wrappers only count and call through.
    */
@@ -92,9 +92,9 @@ export function solutionWorkerMain(): void {
     const own = wasm[name];
     if (typeof own !== 'function') continue;
     wasm[name] = async (source, imports) => {
-      const made = await own.call(WebAssembly, source, imports);
-      seeInstance(made instanceof WebAssembly.Instance ? made : made.instance, imports);
-      return made;
+      const result = await own.call(WebAssembly, source, imports);
+      seeInstance(result instanceof WebAssembly.Instance ? result : result.instance, imports);
+      return result;
     };
   }
   let gpuObjects = 0;
